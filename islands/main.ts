@@ -1,0 +1,4 @@
+// The client bundle's one entry: every island the pages use, revived by the boot script.
+import { boot } from "../lib/islands_client.ts";
+
+boot([]);

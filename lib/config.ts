@@ -1,0 +1,102 @@
+// Every setting is an environment variable, validated here once at start.
+import { z } from "zod";
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const flag = z.enum(["0", "1", "true", "false"]).transform((v) => v === "1" || v === "true");
+
+const origin = z.string().url().transform((value, ctx) => {
+  const url = new URL(value);
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    ctx.addIssue({ code: "custom", message: "must start with http:// or https://" });
+    return z.NEVER;
+  }
+  if (url.pathname !== "/" || url.search || url.hash) {
+    ctx.addIssue({
+      code: "custom",
+      message: "must be an origin only, like https://chat.example.com",
+    });
+    return z.NEVER;
+  }
+  return url.origin;
+});
+
+/** The settings, their defaults and what they mean; the README's table is made from this. */
+export const settings = {
+  PORT: { schema: port.default(8000), help: "TCP port to listen on (0 picks a free one)." },
+  HOST: { schema: z.string().min(1).default("0.0.0.0"), help: "Interface to listen on." },
+  DATA_DIR: {
+    schema: z.string().min(1).default("./data"),
+    help: "Folder for the SQLite database (created when missing).",
+  },
+  PUBLIC_ORIGIN: {
+    schema: origin.optional(),
+    help:
+      "Origin users reach the app at, e.g. https://chat.example.com. Unset: the request's Host.",
+  },
+  LOG_LEVEL: {
+    schema: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    help: "Lowest level printed: debug, info, warn or error.",
+  },
+  TRUST_PROXY: {
+    schema: flag.default(false),
+    help: "1 to take the client address from X-Forwarded-For (only behind your own proxy).",
+  },
+  LOGIN_FAILURES_MAX: {
+    schema: positiveInt.default(10),
+    help: "Failed logins for one account before it is throttled.",
+  },
+  LOGIN_FAILURE_WINDOW_S: {
+    schema: positiveInt.default(900),
+    help: "Window, in seconds, over which failed logins are counted.",
+  },
+  LOGIN_PER_IP_PER_MIN: {
+    schema: positiveInt.default(30),
+    help: "Login attempts one address may make per minute.",
+  },
+  REGISTER_PER_IP_PER_HOUR: {
+    schema: positiveInt.default(20),
+    help: "Registrations one address may make per hour.",
+  },
+  HASH_CONCURRENCY: {
+    schema: positiveInt.default(2),
+    help: "Password hashes computed at once (each takes 19 MiB); the rest wait in line.",
+  },
+  HASH_QUEUE_MAX: {
+    schema: positiveInt.default(64),
+    help: "Password hashes allowed to wait; beyond it requests get 503.",
+  },
+  MESSAGES_PER_10S: {
+    schema: positiveInt.default(30),
+    help: "Messages one user may send per 10 seconds.",
+  },
+  SOCKETS_PER_USER: {
+    schema: positiveInt.default(20),
+    help: "Open chat sockets one user may hold.",
+  },
+  SHUTDOWN_GRACE_MS: {
+    schema: positiveInt.default(5000),
+    help: "How long in-flight requests may take to finish on SIGINT/SIGTERM.",
+  },
+} as const;
+
+type Settings = typeof settings;
+export type Config = { [K in keyof Settings]: z.output<Settings[K]["schema"]> };
+export const settingNames = Object.keys(settings) as (keyof Settings)[];
+
+export class ConfigError extends Error {}
+
+/** Reads the settings from an environment; an empty string counts as unset. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const shape = Object.fromEntries(settingNames.map((name) => [name, settings[name].schema]));
+  const input = Object.fromEntries(
+    settingNames.map((name) => [name, env[name] === "" ? undefined : env[name]]),
+  );
+  const result = z.object(shape).safeParse(input);
+  if (result.success) return result.data as Config;
+  const problems = result.error.issues.map((issue) => {
+    const name = String(issue.path[0]);
+    return `${name}=${JSON.stringify(env[name] ?? "")}: ${issue.message}`;
+  });
+  throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
+}

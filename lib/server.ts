@@ -1,0 +1,99 @@
+// Starts UgoChat: opens the store, serves the app, and shuts down gracefully.
+import { resolve } from "node:path";
+import { createApp } from "./app.tsx";
+import { type Config, ConfigError, loadConfig, settingNames } from "./config.ts";
+import { SchemaTooNewError } from "./db.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { openSqliteStore, type Store } from "./store.ts";
+
+export const DATABASE_FILE = "ugochat.db";
+
+export type RunningServer = {
+  port: number;
+  origin: string;
+  store: Store;
+  log: Logger;
+  /** Stops accepting, closes sockets with 1001, lets requests finish (bounded), closes the store. */
+  shutdown(): Promise<void>;
+  finished: Promise<void>;
+};
+
+export type StartOptions = { log?: Logger; onListen?: (server: RunningServer) => void };
+
+export async function startServer(
+  config: Config,
+  options: StartOptions = {},
+): Promise<RunningServer> {
+  const log = options.log ?? createLogger(config.LOG_LEVEL);
+  await Deno.mkdir(config.DATA_DIR, { recursive: true });
+  const databasePath = resolve(config.DATA_DIR, DATABASE_FILE);
+  const store = openSqliteStore(databasePath);
+  const app = createApp({ config, store, log });
+  const abort = new AbortController();
+  const listening = Promise.withResolvers<Deno.NetAddr>();
+  const httpServer = Deno.serve(
+    { hostname: config.HOST, port: config.PORT, signal: abort.signal, onListen: listening.resolve },
+    app.fetch,
+  );
+  const address = await listening.promise;
+  const shownHost = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
+  log.info("server.start", {
+    listen: `http://${shownHost}:${address.port}`,
+    data: databasePath,
+    origin: config.PUBLIC_ORIGIN ?? "(each request's Host)",
+  });
+
+  let stopping: Promise<void> | undefined;
+  function shutdown(): Promise<void> {
+    stopping ??= (async () => {
+      log.info("server.stopping");
+      abort.abort();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const grace = new Promise((done) => timer = setTimeout(done, config.SHUTDOWN_GRACE_MS));
+      await Promise.race([
+        httpServer.finished,
+        grace.then(() => log.warn("server.grace_expired", { ms: config.SHUTDOWN_GRACE_MS })),
+      ]);
+      clearTimeout(timer);
+      store.close();
+      log.info("server.stop");
+    })();
+    return stopping;
+  }
+
+  return {
+    port: address.port,
+    origin: `http://${address.hostname === "0.0.0.0" ? "127.0.0.1" : shownHost}:${address.port}`,
+    store,
+    log,
+    shutdown,
+    finished: httpServer.finished,
+  };
+}
+
+/** The process entry: reads the environment, starts, and exits 0 after SIGINT/SIGTERM. */
+export async function runFromEnvironment(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(Object.fromEntries(settingNames.map((name) => [name, Deno.env.get(name)])));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    Deno.exit(1);
+  }
+  // Listen for signals before the start line is printed: a supervisor may signal at once.
+  const started = Promise.withResolvers<RunningServer>();
+  const stop = async () => {
+    await (await started.promise).shutdown();
+    Deno.exit(0);
+  };
+  Deno.addSignalListener("SIGINT", stop);
+  Deno.addSignalListener("SIGTERM", stop);
+  try {
+    started.resolve(await startServer(config));
+  } catch (error) {
+    if (!(error instanceof SchemaTooNewError)) throw error;
+    console.error(`UgoChat cannot start: ${error.message}`);
+    Deno.exit(1);
+  }
+}

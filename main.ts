@@ -1,0 +1,3 @@
+import { runFromEnvironment } from "./lib/server.ts";
+
+await runFromEnvironment();

@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { migrate, type Migration, openDatabase, SchemaTooNewError } from "../../lib/db.ts";
+
+async function tempPath() {
+  return `${await Deno.makeTempDir({ prefix: "ugochat-db-" })}/test.db`;
+}
+
+Deno.test("the database opens in WAL mode with foreign keys on", async () => {
+  const db = openDatabase(await tempPath());
+  assert.equal(
+    (db.prepare("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode,
+    "wal",
+  );
+  assert.equal(
+    (db.prepare("PRAGMA foreign_keys").get() as { foreign_keys: number }).foreign_keys,
+    1,
+  );
+  assert.ok((db.prepare("PRAGMA busy_timeout").get() as { timeout: number }).timeout >= 1000);
+  db.close();
+});
+
+Deno.test("each migration runs once, even when the database is opened again", async () => {
+  const path = await tempPath();
+  const migrations: Migration[] = [
+    { version: 1, name: "a", sql: "CREATE TABLE a (x INTEGER) STRICT; INSERT INTO a VALUES (1);" },
+  ];
+  openDatabase(path, migrations).close();
+  const db = openDatabase(path, [...migrations, {
+    version: 2,
+    name: "b",
+    sql: "INSERT INTO a VALUES (2);",
+  }]);
+  assert.deepEqual(db.prepare("SELECT x FROM a ORDER BY x").all().map((row) => row.x), [1, 2]);
+  assert.deepEqual(
+    db.prepare("SELECT version FROM schema_migrations").all().map((row) => row.version),
+    [1, 2],
+  );
+  db.close();
+});
+
+Deno.test("a failing migration leaves nothing half-applied", async () => {
+  const path = await tempPath();
+  const broken: Migration[] = [
+    {
+      version: 1,
+      name: "half",
+      sql: "CREATE TABLE a (x INTEGER); INSERT INTO nowhere VALUES (1);",
+    },
+  ];
+  assert.throws(() => openDatabase(path, broken), /nowhere/);
+  const db = new DatabaseSync(path);
+  assert.equal(db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'a'").get()!.n, 0);
+  assert.equal(db.prepare("SELECT COUNT(*) AS n FROM schema_migrations").get()!.n, 0);
+  db.close();
+});
+
+Deno.test("a database written by a newer UgoChat is refused with a clear message", async () => {
+  const path = await tempPath();
+  const db = openDatabase(path);
+  migrate(db, [{ version: 999, name: "future", sql: "SELECT 1" }]);
+  db.close();
+  assert.throws(() => openDatabase(path), (error: Error) => {
+    assert.ok(error instanceof SchemaTooNewError);
+    assert.match(error.message, /schema version 999/);
+    assert.match(error.message, /newer UgoChat/);
+    return true;
+  });
+});
+
+Deno.test("a backup taken while the store is open is a complete, consistent database", async () => {
+  const { openSqliteStore } = await import("../../lib/store.ts");
+  const dir = await Deno.makeTempDir({ prefix: "ugochat-backup-" });
+  const store = openSqliteStore(`${dir}/live.db`);
+  await store.backupTo(`${dir}/copy.db`);
+  store.close();
+  const copy = new DatabaseSync(`${dir}/copy.db`);
+  assert.equal(copy.prepare("PRAGMA integrity_check").get()!.integrity_check, "ok");
+  assert.ok((copy.prepare("SELECT COUNT(*) AS n FROM schema_migrations").get()!.n as number) >= 1);
+  copy.close();
+});
