@@ -7,7 +7,12 @@ import { settingNames } from "./config.ts";
 export const APP_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 // @node-rs/argon2's loader reads these, and /usr/bin/ldd to tell glibc from musl.
-const NATIVE_LOADER_ENV = ["NAPI_RS_NATIVE_LIBRARY_PATH", "NAPI_RS_FORCE_WASI"];
+const NATIVE_LOADER_ENV = [
+  "NAPI_RS_NATIVE_LIBRARY_PATH",
+  "NAPI_RS_FORCE_WASI",
+  "NAPI_RS_WASI_FLAVOR",
+  "NAPI_RS_ENFORCE_VERSION_CHECK",
+];
 const NATIVE_LOADER_READS = ["/usr/bin/ldd"];
 
 export function serverPermissionFlags(config: Pick<Config, "DATA_DIR" | "HOST">): string[] {

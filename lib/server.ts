@@ -1,6 +1,6 @@
 // Starts UgoChat: opens the store, serves the app, and shuts down gracefully.
 import { resolve } from "node:path";
-import { createApp } from "./app.tsx";
+import { createAppWithServices, type Services } from "./app.tsx";
 import { type Config, ConfigError, loadConfig, settingNames } from "./config.ts";
 import { SchemaTooNewError } from "./db.ts";
 import { createLogger, type Logger } from "./log.ts";
@@ -13,6 +13,7 @@ export type RunningServer = {
   origin: string;
   store: Store;
   log: Logger;
+  services: Services;
   /** Stops accepting, closes sockets with 1001, lets requests finish (bounded), closes the store. */
   shutdown(): Promise<void>;
   finished: Promise<void>;
@@ -28,7 +29,7 @@ export async function startServer(
   await Deno.mkdir(config.DATA_DIR, { recursive: true });
   const databasePath = resolve(config.DATA_DIR, DATABASE_FILE);
   const store = openSqliteStore(databasePath);
-  const app = createApp({ config, store, log });
+  const { app, ...services } = createAppWithServices({ config, store, log });
   const abort = new AbortController();
   const listening = Promise.withResolvers<Deno.NetAddr>();
   const httpServer = Deno.serve(
@@ -66,6 +67,7 @@ export async function startServer(
     origin: `http://${address.hostname === "0.0.0.0" ? "127.0.0.1" : shownHost}:${address.port}`,
     store,
     log,
+    services,
     shutdown,
     finished: httpServer.finished,
   };

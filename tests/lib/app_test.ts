@@ -62,14 +62,11 @@ Deno.test("an unexpected error answers 500 without internals and is logged with 
   const { createApp } = await import("../../lib/app.tsx");
   const { createLogger } = await import("../../lib/log.ts");
   const { loadConfig } = await import("../../lib/config.ts");
+  const { openSqliteStore } = await import("../../lib/store.ts");
   const lines: string[] = [];
   const app = createApp({
     config: loadConfig({}),
-    store: {
-      ping: () => Promise.resolve(true),
-      backupTo: () => Promise.resolve(),
-      close: () => {},
-    },
+    store: openSqliteStore(`${await Deno.makeTempDir()}/boom.db`),
     log: createLogger("info", (line) => lines.push(line)),
   });
   app.get("/api/boom", () => {

@@ -1,0 +1,72 @@
+// Sessions: a random token in an HttpOnly cookie; the database keeps only its SHA-256.
+import { encodeBase64Url } from "./base64url.ts";
+import type { SessionRow, Store, User } from "./store.ts";
+
+export const SESSION_IDLE_MS = 30 * 24 * 3600_000;
+export const SESSION_ABSOLUTE_MS = 90 * 24 * 3600_000;
+const TOUCH_EVERY_MS = 60_000; // last-seen is coarse on purpose: no write on every request
+const TOKEN_BYTES = 32;
+
+export type Session = { tokenHash: Uint8Array; user: User };
+
+export async function hashToken(token: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token)));
+}
+
+/** Listeners told when sessions end, so that their open sockets can be closed. */
+export type RevocationListener = (tokenHashes: Uint8Array[]) => void;
+
+export function createSessions(store: Store, now: () => number = Date.now) {
+  const listeners = new Set<RevocationListener>();
+  const announce = (hashes: Uint8Array[]) =>
+    hashes.length && listeners.forEach((listen) => listen(hashes));
+
+  function isLive(row: SessionRow, at: number): boolean {
+    return at < row.expiresAt && at < row.lastSeenAt + SESSION_IDLE_MS;
+  }
+
+  return {
+    onRevoke(listener: RevocationListener): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async create(userId: number): Promise<{ token: string; tokenHash: Uint8Array }> {
+      const token = encodeBase64Url(crypto.getRandomValues(new Uint8Array(TOKEN_BYTES)));
+      const tokenHash = await hashToken(token);
+      const at = now();
+      await store.insertSession({
+        tokenHash,
+        userId,
+        createdAt: at,
+        lastSeenAt: at,
+        expiresAt: at + SESSION_ABSOLUTE_MS,
+      });
+      return { token, tokenHash };
+    },
+    /** The live session a token names, or null; refreshes its last-seen time now and then. */
+    async resolve(token: string | undefined): Promise<Session | null> {
+      if (!token || token.length > 100) return null;
+      const tokenHash = await hashToken(token);
+      const row = await store.findSession(tokenHash);
+      const at = now();
+      if (!row) return null;
+      if (!isLive(row, at)) {
+        await store.deleteSession(tokenHash);
+        return null;
+      }
+      const user = await store.findUserById(row.userId);
+      if (!user) return null;
+      if (at - row.lastSeenAt > TOUCH_EVERY_MS) await store.touchSession(tokenHash, at);
+      return { tokenHash, user: { id: user.id, username: user.username } };
+    },
+    async revoke(tokenHash: Uint8Array): Promise<void> {
+      await store.deleteSession(tokenHash);
+      announce([tokenHash]);
+    },
+    async revokeAllOf(userId: number, keep?: Uint8Array): Promise<void> {
+      announce(await store.deleteSessionsOfUser(userId, keep));
+    },
+  };
+}
+
+export type Sessions = ReturnType<typeof createSessions>;

@@ -1,0 +1,30 @@
+// Usernames are compared after NFKC and lower-casing, so "Alice" and "ａｌｉｃｅ" are one name.
+export const USERNAME_PATTERN = /^[a-z0-9_.-]{3,32}$/;
+const RESERVED = new Set([
+  "system",
+  "lobby",
+  "admin",
+  "administrator",
+  "root",
+  "ugochat",
+  "support",
+  "moderator",
+  "everyone",
+  "here",
+  "me",
+  "api",
+  "null",
+  "undefined",
+]);
+
+export function normalizeUsername(input: string): string {
+  return input.normalize("NFKC").toLowerCase().trim();
+}
+
+export function usernameProblem(normalized: string): string | undefined {
+  if (normalized.length < 3) return "Use at least 3 characters.";
+  if (normalized.length > 32) return "Use at most 32 characters.";
+  if (!USERNAME_PATTERN.test(normalized)) return "Use only letters a–z, digits and _ . -";
+  if (RESERVED.has(normalized)) return "This name is reserved.";
+  return undefined;
+}
