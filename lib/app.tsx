@@ -5,6 +5,10 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ErrorPage } from "../components/ErrorPage.tsx";
 import { accountApiRoutes } from "../routes/api_accounts.ts";
+import { conversationApiRoutes } from "../routes/api_conversations.ts";
+import { friendApiRoutes } from "../routes/api_friends.ts";
+import { chatSocketRoutes } from "../routes/ws.ts";
+import { createRealtime } from "./realtime.ts";
 import { healthRoutes } from "../routes/health.ts";
 import { homeRoutes } from "../routes/home.tsx";
 import { accountPageRoutes } from "../routes/pages_accounts.tsx";
@@ -37,6 +41,7 @@ export function createAppWithServices(deps: AppDeps) {
   const hasher = createHasher(config.HASH_CONCURRENCY, config.HASH_QUEUE_MAX);
   const accounts = createAccounts({ config, store, hasher, sessions, log });
   const cookie = sessionCookie(config);
+  const realtime = createRealtime({ config, store, sessions, log });
 
   const app = new Hono<AuthEnv>();
   app.use(securityHeaders());
@@ -52,6 +57,9 @@ export function createAppWithServices(deps: AppDeps) {
     }),
   );
   app.use(loadSession(sessions, cookie));
+  app.route("/", chatSocketRoutes({ config, realtime, log }));
+  app.route("/", friendApiRoutes(realtime.friendships));
+  app.route("/", conversationApiRoutes({ store, conversations: realtime.conversations }));
   app.route("/", accountApiRoutes({ config, accounts, cookie }));
   app.route("/", accountPageRoutes({ config, accounts, cookie }));
   app.route("/", homeRoutes());
@@ -67,7 +75,7 @@ export function createAppWithServices(deps: AppDeps) {
     deps.log.error("http.error", { method: c.req.method, path: c.req.path }, error);
     return respondWithError(c, 500, "internal", "Something went wrong on our side.");
   });
-  return { app, sessions, hasher, accounts, cookie };
+  return { app, sessions, hasher, accounts, cookie, realtime };
 }
 
 export type Services = Omit<ReturnType<typeof createAppWithServices>, "app">;

@@ -74,6 +74,11 @@ export const settings = {
     schema: positiveInt.default(20),
     help: "Open chat sockets one user may hold.",
   },
+  PRESENCE_GRACE_MS: {
+    schema: z.coerce.number().int().min(0).max(60_000).default(4000),
+    help:
+      "How long a user stays online after their last socket closes (a reload must not flicker).",
+  },
   SHUTDOWN_GRACE_MS: {
     schema: positiveInt.default(5000),
     help: "How long in-flight requests may take to finish on SIGINT/SIGTERM.",

@@ -22,4 +22,60 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sessions_by_user ON sessions(user_id);
     `,
   },
+  {
+    version: 2,
+    name: "chat",
+    sql: `
+      ALTER TABLE users ADD COLUMN last_seen_at INTEGER;
+      ALTER TABLE users ADD COLUMN appear_offline INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE friend_requests (
+        from_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        to_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (from_id, to_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX friend_requests_to ON friend_requests(to_id);
+      -- One row per friendship, stored both ways round so either side is one index probe.
+      CREATE TABLE friendships (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        friend_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, friend_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE blocks (
+        blocker_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        blocked_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (blocker_id, blocked_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX blocks_blocked ON blocks(blocked_id);
+      CREATE TABLE conversations (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('lobby', 'direct')),
+        -- For a direct conversation: its two members, lower id first.
+        user_low INTEGER REFERENCES users(id) ON DELETE CASCADE,
+        user_high INTEGER REFERENCES users(id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        UNIQUE (user_low, user_high)
+      ) STRICT;
+      CREATE INDEX conversations_high ON conversations(user_high);
+      INSERT INTO conversations (id, kind, created_at) VALUES (1, 'lobby', 0);
+      CREATE TABLE messages (
+        id INTEGER PRIMARY KEY,
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        sender_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        client_id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        UNIQUE (sender_id, client_id)
+      ) STRICT;
+      CREATE INDEX messages_by_conversation ON messages(conversation_id, id);
+      CREATE TABLE read_positions (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        last_read_id INTEGER NOT NULL,
+        PRIMARY KEY (user_id, conversation_id)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];

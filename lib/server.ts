@@ -30,6 +30,7 @@ export async function startServer(
   const databasePath = resolve(config.DATA_DIR, DATABASE_FILE);
   const store = openSqliteStore(databasePath);
   const { app, ...services } = createAppWithServices({ config, store, log });
+  await services.realtime.load();
   const abort = new AbortController();
   const listening = Promise.withResolvers<Deno.NetAddr>();
   const httpServer = Deno.serve(
@@ -48,6 +49,7 @@ export async function startServer(
   function shutdown(): Promise<void> {
     stopping ??= (async () => {
       log.info("server.stopping");
+      services.realtime.stop("server shutting down");
       abort.abort();
       let timer: ReturnType<typeof setTimeout> | undefined;
       const grace = new Promise((done) => timer = setTimeout(done, config.SHUTDOWN_GRACE_MS));

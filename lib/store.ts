@@ -2,7 +2,7 @@
 // A PostgreSQL store will implement the same interface for bigger deployments,
 // which is why every verb returns a promise.
 import { backup } from "node:sqlite";
-import { type Db, openDatabase } from "./db.ts";
+import { type Db, openDatabase, transaction } from "./db.ts";
 
 export type User = { id: number; username: string };
 export type UserWithPassword = User & { passwordHash: string };
@@ -13,6 +13,38 @@ export type SessionRow = {
   lastSeenAt: number;
   expiresAt: number;
 };
+
+export type PresenceFields = { lastSeenAt: number | null; appearOffline: boolean };
+export type FriendRow = User & PresenceFields;
+export type Relationship = {
+  friends: boolean;
+  /** a asked b, b asked a; a blocked b, b blocked a. */
+  aAskedB: boolean;
+  bAskedA: boolean;
+  aBlockedB: boolean;
+  bBlockedA: boolean;
+};
+export type ConversationRow = { id: number; kind: "lobby" | "direct"; with: User | null };
+export type MessageRow = {
+  id: number;
+  conversationId: number;
+  senderId: number;
+  senderName: string;
+  clientId: string;
+  text: string;
+  at: number;
+};
+export type NewMessage = {
+  conversationId: number;
+  senderId: number;
+  clientId: string;
+  text: string;
+  at: number;
+};
+/** The stored message for a send, and whether that clientId had been stored before. */
+export type StoredMessage = { message: MessageRow; duplicate: boolean };
+
+export const LOBBY_ID = 1;
 
 export type Store = {
   /** True when the database answers a query. */
@@ -33,6 +65,58 @@ export type Store = {
   deleteSession(tokenHash: Uint8Array): Promise<void>;
   /** Deletes every session of a user but the one kept; returns the deleted token hashes. */
   deleteSessionsOfUser(userId: number, keep?: Uint8Array): Promise<Uint8Array[]>;
+
+  presenceFields(userId: number): Promise<PresenceFields>;
+  setLastSeen(userId: number, at: number): Promise<void>;
+  setAppearOffline(userId: number, appearOffline: boolean): Promise<void>;
+
+  friendsOf(userId: number): Promise<FriendRow[]>;
+  incomingRequests(userId: number): Promise<User[]>;
+  outgoingRequests(userId: number): Promise<User[]>;
+  blockedBy(userId: number): Promise<User[]>;
+  /** Every block, as [blocker, blocked]: loaded once so that delivery needs no query. */
+  allBlocks(): Promise<[number, number][]>;
+  relationship(a: number, b: number): Promise<Relationship>;
+  addFriendRequest(from: number, to: number, now: number): Promise<void>;
+  /** True when there was such a request. */
+  deleteFriendRequest(from: number, to: number): Promise<boolean>;
+  /** Makes a and b friends, consuming any requests between them. */
+  makeFriends(a: number, b: number, now: number): Promise<void>;
+  removeFriendship(a: number, b: number): Promise<boolean>;
+  /** a blocks b: ends their friendship and any requests between them. */
+  block(a: number, b: number, now: number): Promise<void>;
+  unblock(a: number, b: number): Promise<boolean>;
+
+  /** The direct conversation of a and b, created when missing. */
+  directConversation(a: number, b: number, now: number): Promise<{ id: number; created: boolean }>;
+  conversationsOf(userId: number): Promise<ConversationRow[]>;
+  /** The conversation if the user is in it, else null: ids of others' conversations do not leak. */
+  findConversationFor(userId: number, conversationId: number): Promise<ConversationRow | null>;
+
+  /** Stores a message once per (sender, clientId); a repeat returns the first one. */
+  insertMessage(message: NewMessage): Promise<StoredMessage>;
+  findMessageByClientId(senderId: number, clientId: string): Promise<MessageRow | null>;
+  /** Up to `limit` messages before `beforeId`, oldest first, without senders the reader blocked. */
+  history(
+    readerId: number,
+    conversationId: number,
+    beforeId: number,
+    limit: number,
+  ): Promise<MessageRow[]>;
+  /** Messages after `afterId` in every conversation of the user, in stored order. */
+  messagesAfter(userId: number, afterId: number, limit: number): Promise<MessageRow[]>;
+  latestMessage(readerId: number, conversationId: number): Promise<MessageRow | null>;
+  readPosition(userId: number, conversationId: number): Promise<number | null>;
+  /** Moves the read position forward (never back); returns the position now stored. */
+  markRead(userId: number, conversationId: number, messageId: number): Promise<number>;
+  /** Messages from others after `afterId`, counted up to `cap`. */
+  unreadCount(
+    userId: number,
+    conversationId: number,
+    afterId: number,
+    cap: number,
+  ): Promise<number>;
+  maxMessageId(): Promise<number>;
 };
 
 type UserRecord = { id: number; username: string; password_hash: string };
@@ -43,6 +127,45 @@ type SessionRecord = {
   last_seen_at: number;
   expires_at: number;
 };
+
+type MessageRecord = {
+  id: number;
+  conversation_id: number;
+  sender_id: number;
+  sender_name: string;
+  client_id: string;
+  body: string;
+  created_at: number;
+};
+const toMessage = (row: MessageRecord): MessageRow => ({
+  id: row.id,
+  conversationId: row.conversation_id,
+  senderId: row.sender_id,
+  senderName: row.sender_name,
+  clientId: row.client_id,
+  text: row.body,
+  at: row.created_at,
+});
+type ConversationRecord = {
+  id: number;
+  kind: "lobby" | "direct";
+  with_id: number | null;
+  with_name: string | null;
+};
+const toConversation = (row: ConversationRecord): ConversationRow => ({
+  id: row.id,
+  kind: row.kind,
+  with: row.with_id === null ? null : { id: row.with_id, username: row.with_name! },
+});
+const asUsers = (rows: unknown[]) => (rows as User[]).map(({ id, username }) => ({ id, username }));
+
+// A reader never sees messages from someone they blocked.
+const NOT_BLOCKED =
+  "NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = :reader AND b.blocked_id = m.sender_id)";
+const MESSAGE_COLUMNS =
+  `m.id, m.conversation_id, m.sender_id, u.username AS sender_name, m.client_id, m.body, m.created_at`;
+// Conversations a user is in: the Lobby, and direct ones naming them.
+const MEMBER_OF = "(c.kind = 'lobby' OR c.user_low = :reader OR c.user_high = :reader)";
 
 const toUser = (row: UserRecord): UserWithPassword => ({
   id: row.id,
@@ -76,6 +199,100 @@ export function openSqliteStore(path: string): Store {
     deleteSessionsOfUser: db.prepare(
       "DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ? RETURNING token_hash",
     ),
+  };
+  const chat = {
+    presence: db.prepare("SELECT last_seen_at, appear_offline FROM users WHERE id = ?"),
+    setLastSeen: db.prepare("UPDATE users SET last_seen_at = ? WHERE id = ?"),
+    setAppearOffline: db.prepare("UPDATE users SET appear_offline = ? WHERE id = ?"),
+    friends: db.prepare(
+      `SELECT u.id, u.username, u.last_seen_at, u.appear_offline FROM friendships f
+       JOIN users u ON u.id = f.friend_id WHERE f.user_id = ? ORDER BY u.username`,
+    ),
+    incoming: db.prepare(
+      "SELECT u.id, u.username FROM friend_requests r JOIN users u ON u.id = r.from_id WHERE r.to_id = ? ORDER BY r.created_at",
+    ),
+    outgoing: db.prepare(
+      "SELECT u.id, u.username FROM friend_requests r JOIN users u ON u.id = r.to_id WHERE r.from_id = ? ORDER BY r.created_at",
+    ),
+    blocked: db.prepare(
+      "SELECT u.id, u.username FROM blocks b JOIN users u ON u.id = b.blocked_id WHERE b.blocker_id = ? ORDER BY u.username",
+    ),
+    allBlocks: db.prepare("SELECT blocker_id, blocked_id FROM blocks"),
+    relationship: db.prepare(
+      `SELECT
+        EXISTS (SELECT 1 FROM friendships WHERE user_id = :a AND friend_id = :b) AS friends,
+        EXISTS (SELECT 1 FROM friend_requests WHERE from_id = :a AND to_id = :b) AS a_asked_b,
+        EXISTS (SELECT 1 FROM friend_requests WHERE from_id = :b AND to_id = :a) AS b_asked_a,
+        EXISTS (SELECT 1 FROM blocks WHERE blocker_id = :a AND blocked_id = :b) AS a_blocked_b,
+        EXISTS (SELECT 1 FROM blocks WHERE blocker_id = :b AND blocked_id = :a) AS b_blocked_a`,
+    ),
+    addRequest: db.prepare(
+      "INSERT INTO friend_requests (from_id, to_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+    ),
+    deleteRequest: db.prepare("DELETE FROM friend_requests WHERE from_id = ? AND to_id = ?"),
+    addFriendship: db.prepare(
+      "INSERT INTO friendships (user_id, friend_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+    ),
+    deleteFriendship: db.prepare("DELETE FROM friendships WHERE user_id = ? AND friend_id = ?"),
+    addBlock: db.prepare(
+      "INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+    ),
+    deleteBlock: db.prepare("DELETE FROM blocks WHERE blocker_id = ? AND blocked_id = ?"),
+    findDirect: db.prepare("SELECT id FROM conversations WHERE user_low = ? AND user_high = ?"),
+    createDirect: db.prepare(
+      "INSERT INTO conversations (kind, user_low, user_high, created_at) VALUES ('direct', ?, ?, ?) RETURNING id",
+    ),
+    conversationsOf: db.prepare(
+      `SELECT c.id, c.kind, u.id AS with_id, u.username AS with_name FROM conversations c
+       LEFT JOIN users u ON u.id = CASE WHEN c.user_low = :reader THEN c.user_high ELSE c.user_low END
+       WHERE ${MEMBER_OF} ORDER BY c.id`,
+    ),
+    conversationFor: db.prepare(
+      `SELECT c.id, c.kind, u.id AS with_id, u.username AS with_name FROM conversations c
+       LEFT JOIN users u ON u.id = CASE WHEN c.user_low = :reader THEN c.user_high ELSE c.user_low END
+       WHERE c.id = :id AND ${MEMBER_OF}`,
+    ),
+    insertMessage: db.prepare(
+      `INSERT INTO messages (conversation_id, sender_id, client_id, body, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (sender_id, client_id) DO NOTHING RETURNING id`,
+    ),
+    messageByClientId: db.prepare(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.sender_id
+       WHERE m.sender_id = ? AND m.client_id = ?`,
+    ),
+    history: db.prepare(
+      `SELECT * FROM (SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.sender_id
+       WHERE m.conversation_id = :conversation AND m.id < :before AND ${NOT_BLOCKED}
+       ORDER BY m.id DESC LIMIT :limit) ORDER BY id`,
+    ),
+    messagesAfter: db.prepare(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.sender_id
+       JOIN conversations c ON c.id = m.conversation_id
+       WHERE m.id > :after AND ${MEMBER_OF} AND ${NOT_BLOCKED}
+       ORDER BY m.id LIMIT :limit`,
+    ),
+    latest: db.prepare(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN users u ON u.id = m.sender_id
+       WHERE m.conversation_id = :conversation AND ${NOT_BLOCKED} ORDER BY m.id DESC LIMIT 1`,
+    ),
+    readPosition: db.prepare(
+      "SELECT last_read_id FROM read_positions WHERE user_id = ? AND conversation_id = ?",
+    ),
+    markRead: db.prepare(
+      `INSERT INTO read_positions (user_id, conversation_id, last_read_id) VALUES (?, ?, ?)
+       ON CONFLICT DO UPDATE SET last_read_id = MAX(last_read_id, excluded.last_read_id)
+       RETURNING last_read_id`,
+    ),
+    unread: db.prepare(
+      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM messages m
+       WHERE m.conversation_id = :conversation AND m.id > :after AND m.sender_id != :reader AND ${NOT_BLOCKED}
+       LIMIT :cap)`,
+    ),
+    maxMessageId: db.prepare("SELECT COALESCE(MAX(id), 0) AS id FROM messages"),
+  };
+  const messageByClientId = (senderId: number, clientId: string) => {
+    const row = chat.messageByClientId.get(senderId, clientId) as MessageRecord | undefined;
+    return row ? toMessage(row) : null;
   };
   const done = Promise.resolve();
   return {
@@ -133,5 +350,165 @@ export function openSqliteStore(path: string): Store {
       }[];
       return Promise.resolve(rows.map((row) => row.token_hash));
     },
+
+    presenceFields: (userId) => {
+      const row = chat.presence.get(userId) as {
+        last_seen_at: number | null;
+        appear_offline: number;
+      };
+      return Promise.resolve({
+        lastSeenAt: row?.last_seen_at ?? null,
+        appearOffline: row?.appear_offline === 1,
+      });
+    },
+    setLastSeen: (userId, at) => {
+      chat.setLastSeen.run(at, userId);
+      return done;
+    },
+    setAppearOffline: (userId, appearOffline) => {
+      chat.setAppearOffline.run(appearOffline ? 1 : 0, userId);
+      return done;
+    },
+
+    friendsOf: (userId) => {
+      const rows = chat.friends.all(
+        userId,
+      ) as (UserRecord & { last_seen_at: number | null; appear_offline: number })[];
+      return Promise.resolve(rows.map((row) => ({
+        id: row.id,
+        username: row.username,
+        lastSeenAt: row.last_seen_at,
+        appearOffline: row.appear_offline === 1,
+      })));
+    },
+    incomingRequests: (userId) => Promise.resolve(asUsers(chat.incoming.all(userId))),
+    outgoingRequests: (userId) => Promise.resolve(asUsers(chat.outgoing.all(userId))),
+    blockedBy: (userId) => Promise.resolve(asUsers(chat.blocked.all(userId))),
+    allBlocks: () => {
+      const rows = chat.allBlocks.all() as { blocker_id: number; blocked_id: number }[];
+      return Promise.resolve(
+        rows.map((row) => [row.blocker_id, row.blocked_id] as [number, number]),
+      );
+    },
+    relationship: (a, b) => {
+      const row = chat.relationship.get({ a, b }) as Record<string, number>;
+      return Promise.resolve({
+        friends: row.friends === 1,
+        aAskedB: row.a_asked_b === 1,
+        bAskedA: row.b_asked_a === 1,
+        aBlockedB: row.a_blocked_b === 1,
+        bBlockedA: row.b_blocked_a === 1,
+      });
+    },
+    addFriendRequest: (from, to, now) => {
+      chat.addRequest.run(from, to, now);
+      return done;
+    },
+    deleteFriendRequest: (from, to) =>
+      Promise.resolve(Number(chat.deleteRequest.run(from, to).changes) > 0),
+    makeFriends: (a, b, now) => {
+      transaction(db, () => {
+        chat.deleteRequest.run(a, b);
+        chat.deleteRequest.run(b, a);
+        chat.addFriendship.run(a, b, now);
+        chat.addFriendship.run(b, a, now);
+      });
+      return done;
+    },
+    removeFriendship: (a, b) =>
+      Promise.resolve(transaction(db, () => {
+        const removed = Number(chat.deleteFriendship.run(a, b).changes) > 0;
+        chat.deleteFriendship.run(b, a);
+        return removed;
+      })),
+    block: (a, b, now) => {
+      transaction(db, () => {
+        chat.addBlock.run(a, b, now);
+        chat.deleteFriendship.run(a, b);
+        chat.deleteFriendship.run(b, a);
+        chat.deleteRequest.run(a, b);
+        chat.deleteRequest.run(b, a);
+      });
+      return done;
+    },
+    unblock: (a, b) => Promise.resolve(Number(chat.deleteBlock.run(a, b).changes) > 0),
+
+    directConversation: (a, b, now) => {
+      const [low, high] = a < b ? [a, b] : [b, a];
+      return Promise.resolve(transaction(db, () => {
+        const found = chat.findDirect.get(low, high) as { id: number } | undefined;
+        if (found) return { id: found.id, created: false };
+        const row = chat.createDirect.get(low, high, now) as { id: number };
+        return { id: row.id, created: true };
+      }));
+    },
+    conversationsOf: (userId) =>
+      Promise.resolve(
+        (chat.conversationsOf.all({ reader: userId }) as ConversationRecord[]).map(toConversation),
+      ),
+    findConversationFor: (userId, conversationId) => {
+      const row = chat.conversationFor.get({ reader: userId, id: conversationId }) as
+        | ConversationRecord
+        | undefined;
+      return Promise.resolve(row ? toConversation(row) : null);
+    },
+
+    insertMessage: (m) => {
+      const inserted = chat.insertMessage.get(
+        m.conversationId,
+        m.senderId,
+        m.clientId,
+        m.text,
+        m.at,
+      ) as
+        | { id: number }
+        | undefined;
+      const message = messageByClientId(m.senderId, m.clientId)!;
+      return Promise.resolve({ message, duplicate: !inserted });
+    },
+    findMessageByClientId: (senderId, clientId) =>
+      Promise.resolve(messageByClientId(senderId, clientId)),
+    history: (readerId, conversationId, beforeId, limit) =>
+      Promise.resolve(
+        (chat.history.all({
+          reader: readerId,
+          conversation: conversationId,
+          before: beforeId,
+          limit,
+        }) as MessageRecord[])
+          .map(toMessage),
+      ),
+    messagesAfter: (userId, afterId, limit) =>
+      Promise.resolve(
+        (chat.messagesAfter.all({ reader: userId, after: afterId, limit }) as MessageRecord[]).map(
+          toMessage,
+        ),
+      ),
+    latestMessage: (readerId, conversationId) => {
+      const row = chat.latest.get({ reader: readerId, conversation: conversationId }) as
+        | MessageRecord
+        | undefined;
+      return Promise.resolve(row ? toMessage(row) : null);
+    },
+    readPosition: (userId, conversationId) => {
+      const row = chat.readPosition.get(userId, conversationId) as
+        | { last_read_id: number }
+        | undefined;
+      return Promise.resolve(row?.last_read_id ?? null);
+    },
+    markRead: (userId, conversationId, messageId) => {
+      const row = chat.markRead.get(userId, conversationId, messageId) as { last_read_id: number };
+      return Promise.resolve(row.last_read_id);
+    },
+    unreadCount: (userId, conversationId, afterId, cap) => {
+      const row = chat.unread.get({
+        reader: userId,
+        conversation: conversationId,
+        after: afterId,
+        cap,
+      }) as { n: number };
+      return Promise.resolve(row.n);
+    },
+    maxMessageId: () => Promise.resolve((chat.maxMessageId.get() as { id: number }).id),
   };
 }

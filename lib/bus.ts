@@ -1,0 +1,127 @@
+// Fan-out inside one process: publish to a user or to a conversation's members,
+// one connection per open socket. Each event is serialised once by the caller and
+// the same string goes to every recipient. A later bus (Redis) keeps this interface.
+import { CLOSE } from "./protocol.ts";
+
+/** Above this many unsent bytes a client is not keeping up: drop it; it resumes on reconnect. */
+export const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** Events held for a connection still receiving its snapshot, before it is considered stuck. */
+const MAX_QUEUED_EVENTS = 10_000;
+
+export type Outgoing = { frame: string; messageId?: number };
+
+export type Connection = {
+  readonly id: number;
+  readonly userId: number;
+  readonly username: string;
+  /** Hex SHA-256 of the session token, so that revoking a session closes its sockets. */
+  readonly sessionKey: string;
+  send(frame: string, messageId?: number): void;
+  close(code: number, reason: string): void;
+  /** Ends the snapshot phase: queued events newer than `cursor` go out now. */
+  goLive(cursor: number): void;
+};
+
+export type SocketLike = {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+};
+
+let nextConnectionId = 1;
+
+export function createConnection(
+  socket: SocketLike,
+  who: { userId: number; username: string; sessionKey: string },
+  onSlow: (connection: Connection) => void = () => {},
+): Connection {
+  let queue: Outgoing[] | null = []; // null once live
+  let cursor = 0;
+  const connection: Connection = {
+    id: nextConnectionId++,
+    ...who,
+    send(frame, messageId) {
+      if (socket.readyState !== WebSocket.OPEN) return;
+      if (queue) {
+        if (queue.length >= MAX_QUEUED_EVENTS) {
+          return connection.close(CLOSE.TOO_SLOW, "too far behind");
+        }
+        queue.push({ frame, messageId });
+        return;
+      }
+      if (messageId !== undefined && messageId <= cursor) return; // already in the snapshot or replay
+      if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+        onSlow(connection);
+        return connection.close(CLOSE.TOO_SLOW, "too far behind");
+      }
+      socket.send(frame);
+    },
+    close(code, reason) {
+      if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) {
+        socket.close(code, reason);
+      }
+    },
+    goLive(liveCursor) {
+      const held = queue ?? [];
+      queue = null;
+      cursor = liveCursor;
+      for (const event of held) connection.send(event.frame, event.messageId);
+    },
+  };
+  return connection;
+}
+
+/** Sends directly, bypassing the queue: for the snapshot and replay themselves. */
+export function sendNow(socket: SocketLike, frame: string): void {
+  if (socket.readyState === WebSocket.OPEN) socket.send(frame);
+}
+
+export function createBus() {
+  const all = new Set<Connection>();
+  const byUser = new Map<number, Set<Connection>>();
+  const none: ReadonlySet<Connection> = new Set();
+  return {
+    add(connection: Connection): number {
+      all.add(connection);
+      let mine = byUser.get(connection.userId);
+      if (!mine) byUser.set(connection.userId, mine = new Set());
+      mine.add(connection);
+      return mine.size;
+    },
+    /** Returns how many connections the user still has. */
+    remove(connection: Connection): number {
+      all.delete(connection);
+      const mine = byUser.get(connection.userId);
+      if (!mine) return 0;
+      mine.delete(connection);
+      if (mine.size === 0) byUser.delete(connection.userId);
+      return mine.size;
+    },
+    connectionsOf: (userId: number): ReadonlySet<Connection> => byUser.get(userId) ?? none,
+    connectionCount: () => all.size,
+    isConnected: (userId: number) => byUser.has(userId),
+    publishToUser(userId: number, frame: string, messageId?: number): void {
+      for (const connection of byUser.get(userId) ?? none) connection.send(frame, messageId);
+    },
+    /** To every connected user (the Lobby), but those in `skip`. */
+    publishToEveryone(frame: string, messageId?: number, skip?: ReadonlySet<number>): void {
+      for (const connection of all) {
+        if (!skip?.has(connection.userId)) connection.send(frame, messageId);
+      }
+    },
+    closeSessions(sessionKeys: ReadonlySet<string>, code: number, reason: string): void {
+      for (const connection of all) {
+        if (sessionKeys.has(connection.sessionKey)) connection.close(code, reason);
+      }
+    },
+    closeUser(userId: number, code: number, reason: string): void {
+      for (const connection of byUser.get(userId) ?? none) connection.close(code, reason);
+    },
+    closeAll(code: number, reason: string): void {
+      for (const connection of all) connection.close(code, reason);
+    },
+  };
+}
+
+export type Bus = ReturnType<typeof createBus>;

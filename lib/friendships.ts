@@ -1,0 +1,171 @@
+// Friends: requests, acceptance, removal, blocks. Every change reaches both sides at once.
+import type { Bus } from "./bus.ts";
+import { AppError } from "./errors.ts";
+import type { Logger } from "./log.ts";
+import type { Presence } from "./presence.ts";
+import type { FriendsView } from "./protocol.ts";
+import type { Store, User } from "./store.ts";
+import { normalizeUsername } from "./usernames.ts";
+
+/** Who blocked whom, in memory, so that delivery and typing need no query. */
+export function createBlockList() {
+  const blockersOf = new Map<number, Set<number>>(); // user → those who blocked them
+  const blockedBy = new Map<number, Set<number>>(); // user → those they blocked
+  const empty: ReadonlySet<number> = new Set();
+  const add = (map: Map<number, Set<number>>, key: number, value: number) => {
+    let set = map.get(key);
+    if (!set) map.set(key, set = new Set());
+    set.add(value);
+  };
+  const remove = (map: Map<number, Set<number>>, key: number, value: number) => {
+    map.get(key)?.delete(value);
+    if (map.get(key)?.size === 0) map.delete(key);
+  };
+  return {
+    block(blocker: number, blocked: number) {
+      add(blockersOf, blocked, blocker);
+      add(blockedBy, blocker, blocked);
+    },
+    unblock(blocker: number, blocked: number) {
+      remove(blockersOf, blocked, blocker);
+      remove(blockedBy, blocker, blocked);
+    },
+    /** Users who must not receive what `sender` sends. */
+    hiddenFrom: (sender: number): ReadonlySet<number> => blockersOf.get(sender) ?? empty,
+    /** True when either blocked the other. */
+    between: (a: number, b: number) =>
+      (blockersOf.get(a)?.has(b) ?? false) || (blockersOf.get(b)?.has(a) ?? false),
+    /** Users either way round from `user`: typing goes to none of them. */
+    eitherWay(user: number): ReadonlySet<number> {
+      const mine = blockedBy.get(user);
+      const theirs = blockersOf.get(user);
+      if (!mine) return theirs ?? empty;
+      if (!theirs) return mine;
+      return new Set([...mine, ...theirs]);
+    },
+  };
+}
+
+export type BlockList = ReturnType<typeof createBlockList>;
+
+export function createFriendships(
+  deps: { store: Store; bus: Bus; presence: Presence; blocks: BlockList; log: Logger },
+) {
+  const { store, bus, presence, blocks, log } = deps;
+
+  async function view(userId: number): Promise<FriendsView> {
+    const [friends, incoming, outgoing, blocked] = await Promise.all([
+      store.friendsOf(userId),
+      store.incomingRequests(userId),
+      store.outgoingRequests(userId),
+      store.blockedBy(userId),
+    ]);
+    return { friends: friends.map(presence.view), incoming, outgoing, blocked };
+  }
+
+  async function notify(...userIds: number[]) {
+    for (const userId of userIds) {
+      if (!bus.isConnected(userId)) continue;
+      bus.publishToUser(userId, JSON.stringify({ type: "friends", friends: await view(userId) }));
+    }
+  }
+
+  async function other(me: User, username: string): Promise<User> {
+    const found = await store.findUserByName(normalizeUsername(username));
+    if (!found) throw new AppError(404, "no_such_user", `There is no user called ${username}.`);
+    if (found.id === me.id) {
+      throw new AppError(400, "cannot_befriend_self", "You cannot befriend yourself.");
+    }
+    return { id: found.id, username: found.username };
+  }
+
+  return {
+    view,
+
+    /** Sends a request, or accepts theirs if they already asked. Returns what happened. */
+    async request(me: User, username: string): Promise<"requested" | "accepted"> {
+      const them = await other(me, username);
+      const rel = await store.relationship(me.id, them.id);
+      if (rel.aBlockedB) {
+        throw new AppError(403, "blocked", `You blocked ${them.username}; unblock them first.`);
+      }
+      if (rel.bBlockedA) {
+        throw new AppError(403, "blocked", `You cannot send ${them.username} a request.`);
+      }
+      if (rel.friends) {
+        throw new AppError(409, "already_friends", `You and ${them.username} are already friends.`);
+      }
+      if (rel.aAskedB) {
+        throw new AppError(409, "request_pending", `You already asked ${them.username}.`);
+      }
+      if (rel.bAskedA) {
+        await store.makeFriends(me.id, them.id, Date.now());
+        log.info("friends.accepted", { user: me.username, friend: them.username });
+        await notify(me.id, them.id);
+        return "accepted";
+      }
+      await store.addFriendRequest(me.id, them.id, Date.now());
+      log.info("friends.requested", { user: me.username, to: them.username });
+      await notify(me.id, them.id);
+      return "requested";
+    },
+
+    async accept(me: User, username: string): Promise<void> {
+      const them = await other(me, username);
+      const rel = await store.relationship(me.id, them.id);
+      if (rel.friends) {
+        throw new AppError(409, "already_friends", `You and ${them.username} are already friends.`);
+      }
+      if (!rel.bAskedA) {
+        throw new AppError(404, "no_request", `${them.username} has not asked to be your friend.`);
+      }
+      await store.makeFriends(me.id, them.id, Date.now());
+      log.info("friends.accepted", { user: me.username, friend: them.username });
+      await notify(me.id, them.id);
+    },
+
+    async decline(me: User, username: string): Promise<void> {
+      const them = await other(me, username);
+      if (!(await store.deleteFriendRequest(them.id, me.id))) {
+        throw new AppError(404, "no_request", `${them.username} has not asked to be your friend.`);
+      }
+      await notify(me.id, them.id);
+    },
+
+    async cancel(me: User, username: string): Promise<void> {
+      const them = await other(me, username);
+      if (!(await store.deleteFriendRequest(me.id, them.id))) {
+        throw new AppError(404, "no_request", `You have not asked ${them.username}.`);
+      }
+      await notify(me.id, them.id);
+    },
+
+    async remove(me: User, username: string): Promise<void> {
+      const them = await other(me, username);
+      if (!(await store.removeFriendship(me.id, them.id))) {
+        throw new AppError(404, "not_friends", `You and ${them.username} are not friends.`);
+      }
+      log.info("friends.removed", { user: me.username, friend: them.username });
+      await notify(me.id, them.id);
+    },
+
+    async block(me: User, username: string): Promise<void> {
+      const them = await other(me, username);
+      await store.block(me.id, them.id, Date.now());
+      blocks.block(me.id, them.id);
+      log.info("friends.blocked", { user: me.username, blocked: them.username });
+      await notify(me.id, them.id);
+    },
+
+    async unblock(me: User, username: string): Promise<void> {
+      const them = await other(me, username);
+      if (!(await store.unblock(me.id, them.id))) {
+        throw new AppError(404, "not_blocked", `You have not blocked ${them.username}.`);
+      }
+      blocks.unblock(me.id, them.id);
+      await notify(me.id, them.id);
+    },
+  };
+}
+
+export type Friendships = ReturnType<typeof createFriendships>;

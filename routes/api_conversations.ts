@@ -1,0 +1,48 @@
+// /api/conversations: history, and opening a direct conversation with a friend.
+import { Hono } from "hono";
+import { z } from "zod";
+import { type AuthEnv, requireSession } from "../lib/auth.ts";
+import type { Conversations } from "../lib/conversations.ts";
+import { AppError } from "../lib/errors.ts";
+import { parseInput, readJson } from "../lib/http.ts";
+import type { Store } from "../lib/store.ts";
+import { normalizeUsername } from "../lib/usernames.ts";
+
+const MAX_PAGE = 100;
+const historyQuery = z.object({
+  before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
+});
+const conversationId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const openDirect = z.object({ with: z.string({ error: "Name a friend." }).min(1).max(256) });
+
+export function conversationApiRoutes(deps: { store: Store; conversations: Conversations }) {
+  const { store, conversations } = deps;
+  return new Hono<AuthEnv>()
+    .get("/api/conversations/:id/messages", async (c) => {
+      const me = requireSession(c).user;
+      const id = conversationId.safeParse(c.req.param("id"));
+      if (!id.success) throw new AppError(404, "not_found", "No such conversation.");
+      const query = parseInput(historyQuery, c.req.query());
+      const messages = await conversations.history(
+        me,
+        id.data,
+        query.before ?? Number.MAX_SAFE_INTEGER,
+        query.limit,
+      );
+      return c.json({ messages, hasMore: messages.length === query.limit });
+    })
+    .post("/api/conversations", async (c) => {
+      const me = requireSession(c).user;
+      const input = await readJson(c, openDirect);
+      const friend = await store.findUserByName(normalizeUsername(input.with));
+      if (!friend) {
+        throw new AppError(404, "no_such_user", `There is no user called ${input.with}.`);
+      }
+      const conversation = await conversations.openDirect(me, {
+        id: friend.id,
+        username: friend.username,
+      });
+      return c.json({ conversation });
+    });
+}
