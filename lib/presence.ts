@@ -14,6 +14,7 @@ export function createPresence(
   const now = deps.now ?? Date.now;
   const leaving = new Map<number, ReturnType<typeof setTimeout>>();
   const hidden = new Set<number>(); // users appearing offline, while connected
+  let stopped = false;
 
   const online = (userId: number) =>
     (bus.isConnected(userId) || leaving.has(userId)) && !hidden.has(userId);
@@ -49,7 +50,7 @@ export function createPresence(
     },
     /** Call after the user's socket left the bus. */
     disconnected(userId: number): void {
-      if (bus.isConnected(userId) || leaving.has(userId)) return;
+      if (stopped || bus.isConnected(userId) || leaving.has(userId)) return;
       leaving.set(
         userId,
         setTimeout(async () => {
@@ -74,6 +75,7 @@ export function createPresence(
     },
     /** Clears the grace timers (shutdown): their users are gone anyway. */
     stop(): void {
+      stopped = true;
       for (const timer of leaving.values()) clearTimeout(timer);
       leaving.clear();
     },

@@ -159,9 +159,9 @@ const toConversation = (row: ConversationRecord): ConversationRow => ({
 });
 const asUsers = (rows: unknown[]) => (rows as User[]).map(({ id, username }) => ({ id, username }));
 
-// A reader never sees messages from someone they blocked.
-const NOT_BLOCKED =
-  "NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = :reader AND b.blocked_id = m.sender_id)";
+// A reader never sees Lobby messages from someone they blocked (direct history stays).
+const NOT_BLOCKED = `(m.conversation_id != ${LOBBY_ID} OR NOT EXISTS (
+  SELECT 1 FROM blocks b WHERE b.blocker_id = :reader AND b.blocked_id = m.sender_id))`;
 const MESSAGE_COLUMNS =
   `m.id, m.conversation_id, m.sender_id, u.username AS sender_name, m.client_id, m.body, m.created_at`;
 // Conversations a user is in: the Lobby, and direct ones naming them.
@@ -184,6 +184,9 @@ export function openSqliteStore(path: string): Store {
   const db: Db = openDatabase(path);
   const sql = {
     ping: db.prepare("SELECT 1 AS ok"),
+    startLobbyRead: db.prepare(
+      `INSERT INTO read_positions (user_id, conversation_id, last_read_id) SELECT ?, ${LOBBY_ID}, COALESCE(MAX(id), 0) FROM messages`,
+    ),
     insertUser: db.prepare(
       "INSERT INTO users (username, password_hash, created_at) VALUES (?, ?, ?) ON CONFLICT (username) DO NOTHING RETURNING id, username",
     ),
@@ -295,7 +298,7 @@ export function openSqliteStore(path: string): Store {
     return row ? toMessage(row) : null;
   };
   const done = Promise.resolve();
-  return {
+  return rejectInsteadOfThrow({
     ping: () => {
       try {
         return Promise.resolve((sql.ping.get() as { ok: number }).ok === 1);
@@ -311,10 +314,14 @@ export function openSqliteStore(path: string): Store {
       if (db.isOpen) db.close();
     },
 
-    createUser: (username, passwordHash, now) => {
-      const row = sql.insertUser.get(username, passwordHash, now) as User | undefined;
-      return Promise.resolve(row ? { id: row.id, username: row.username } : null);
-    },
+    // A newcomer starts with the Lobby read: its whole past is not "unread" to them.
+    createUser: (username, passwordHash, now) =>
+      Promise.resolve(transaction(db, () => {
+        const row = sql.insertUser.get(username, passwordHash, now) as User | undefined;
+        if (!row) return null;
+        sql.startLobbyRead.run(row.id);
+        return { id: row.id, username: row.username };
+      })),
     findUserByName: (username) => {
       const row = sql.userByName.get(username) as UserRecord | undefined;
       return Promise.resolve(row ? toUser(row) : null);
@@ -510,5 +517,21 @@ export function openSqliteStore(path: string): Store {
       return Promise.resolve(row.n);
     },
     maxMessageId: () => Promise.resolve((chat.maxMessageId.get() as { id: number }).id),
-  };
+  });
+}
+
+/** Store verbs report failures as rejected promises, as an async store would, never by throwing. */
+function rejectInsteadOfThrow(store: Store): Store {
+  const wrapped = { ...store } as Record<string, unknown>;
+  for (const [name, verb] of Object.entries(store)) {
+    if (name === "close") continue;
+    wrapped[name] = (...args: unknown[]) => {
+      try {
+        return (verb as (...a: unknown[]) => Promise<unknown>)(...args);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    };
+  }
+  return wrapped as Store;
 }
