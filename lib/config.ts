@@ -74,6 +74,11 @@ export const settings = {
     schema: positiveInt.default(20),
     help: "Open chat sockets one user may hold.",
   },
+  HEARTBEAT_S: {
+    schema: z.coerce.number().int().min(1).max(60).default(25),
+    help:
+      "Seconds between pings on a quiet chat socket; one unanswered ping drops it (dead within 2 × this).",
+  },
   PRESENCE_GRACE_MS: {
     schema: z.coerce.number().int().min(0).max(60_000).default(4000),
     help:

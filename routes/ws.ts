@@ -11,7 +11,6 @@ import { clientFrame, CLOSE, MAX_FRAME_BYTES } from "../lib/protocol.ts";
 import type { Realtime } from "../lib/realtime.ts";
 import type { User } from "../lib/store.ts";
 
-const HEARTBEAT_S = 25; // Deno pings at this interval and drops a socket that stays silent: dead within 60 s
 const MAX_BAD_FRAMES = 20; // per socket, before it is closed as broken
 
 const utf8 = new TextEncoder();
@@ -44,7 +43,9 @@ export function chatSocketRoutes(deps: { config: Config; realtime: Realtime; log
       ? Number(afterParam)
       : null;
 
-    const { socket, response } = Deno.upgradeWebSocket(c.req.raw, { idleTimeout: HEARTBEAT_S });
+    const { socket, response } = Deno.upgradeWebSocket(c.req.raw, {
+      idleTimeout: config.HEARTBEAT_S,
+    });
     const connection = createConnection(
       socket,
       { userId: user.id, username: user.username, sessionKey: encodeHex(session.tokenHash) },

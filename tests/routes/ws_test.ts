@@ -5,7 +5,7 @@ import { LOBBY_ID } from "../../lib/store.ts";
 import { createClient, PASSWORDS } from "../helpers/client.ts";
 import { community, sleep } from "../helpers/community.ts";
 import { startTestServer } from "../helpers/server.ts";
-import { openChat } from "../helpers/socket.ts";
+import { befriend, openChat } from "../helpers/socket.ts";
 
 /** A raw upgrade request: the status tells whether a socket would have opened. */
 async function upgradeStatus(origin: string, headers: Record<string, string>): Promise<number> {
@@ -224,4 +224,23 @@ Deno.test("the log records sockets opening and closing, per user", async () => {
   assert.ok(
     server.lines.some((l) => /socket\.close user=alice conn=\d+ code=1000 sockets=0/.test(l)),
   );
+});
+
+Deno.test("a connection that stops answering pings is dropped and its user goes offline", async () => {
+  await using server = await startTestServer({ HEARTBEAT_S: "1", PRESENCE_GRACE_MS: "100" });
+  const people = await community(server.origin, "alice", "bob");
+  await befriend(people.alice, "alice", people.bob, "bob");
+  await using a = await openChat(server.origin, people.alice);
+  // bob's socket: the handshake, then silence: no pongs, as from a machine that lost its network.
+  const port = Number(new URL(server.origin).port);
+  const raw = await Deno.connect({ hostname: "127.0.0.1", port });
+  await raw.write(new TextEncoder().encode(
+    `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${server.origin}\r\nCookie: ${people.bob.cookieHeader}\r\n` +
+      `Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  ));
+  await a.waitFor((f) => f.type === "presence" && f.online);
+  const started = performance.now();
+  await a.waitFor((f) => f.type === "presence" && !f.online, 10_000);
+  assert.ok(performance.now() - started < 5000, "dropped within a few heartbeats");
+  raw.close();
 });
