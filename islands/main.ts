@@ -1,4 +1,6 @@
 // The client bundle's one entry: every island the pages use, revived by the boot script.
 import { boot } from "../lib/islands_client.ts";
+import ConversationPane from "./ConversationPane.tsx";
+import FriendsPanel from "./FriendsPanel.tsx";
 
-boot([]);
+boot([FriendsPanel, ConversationPane]);

@@ -1,12 +1,27 @@
 import { Hono } from "hono";
-import { Home } from "../components/Home.tsx";
+import { ChatPage } from "../components/ChatPage.tsx";
 import type { AuthEnv } from "../lib/auth.ts";
 import { renderPage } from "../lib/pages.tsx";
+import type { Realtime } from "../lib/realtime.ts";
+import { LOBBY_ID } from "../lib/store.ts";
 
-export function homeRoutes() {
+const FIRST_PAGE = 50;
+
+/** The chat page; its first paint (friends, the Lobby's latest messages) comes from here. */
+export function homeRoutes(realtime: Realtime) {
   return new Hono<AuthEnv>().get("/", async (c) => {
     const session = c.var.session;
     if (!session) return c.redirect("/login", 303);
-    return c.html(await renderPage("UgoChat", <Home username={session.user.username} />));
+    const [snapshot, lobby] = await Promise.all([
+      realtime.snapshot(session.user),
+      realtime.conversations.history(session.user, LOBBY_ID, Number.MAX_SAFE_INTEGER, FIRST_PAGE),
+    ]);
+    c.header("Cache-Control", "no-store");
+    return c.html(
+      await renderPage(
+        "UgoChat",
+        <ChatPage snapshot={snapshot} lobby={lobby} hasMore={lobby.length === FIRST_PAGE} />,
+      ),
+    );
   });
 }

@@ -1,0 +1,30 @@
+// A message's text exactly as typed: line breaks kept (CSS pre-wrap), URLs as links,
+// and nothing ever read as HTML — Preact writes every piece as a text node.
+const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/g;
+const TRAILING_PUNCTUATION = /[.,;:!?)\]}]+$/;
+
+export function splitLinks(text: string): { text: string; href?: string }[] {
+  const parts: { text: string; href?: string }[] = [];
+  let last = 0;
+  for (const match of text.matchAll(URL_PATTERN)) {
+    const url = match[0].replace(TRAILING_PUNCTUATION, "");
+    const start = match.index!;
+    if (start > last) parts.push({ text: text.slice(last, start) });
+    parts.push({ text: url, href: url });
+    last = start + url.length;
+  }
+  if (last < text.length) parts.push({ text: text.slice(last) });
+  return parts;
+}
+
+export function MessageText(props: { text: string }) {
+  return (
+    <p class="text">
+      {splitLinks(props.text).map((part, i) =>
+        part.href
+          ? <a key={i} href={part.href} rel="noopener noreferrer" target="_blank">{part.text}</a>
+          : part.text
+      )}
+    </p>
+  );
+}

@@ -1,0 +1,123 @@
+// The zod-free half of the wire protocol: types, limits and the event reducer.
+// lib/protocol.ts re-exports all of it with the schemas; the browser bundle imports this
+// half directly so that it does not carry zod.
+
+export const MAX_FRAME_BYTES = 64 * 1024;
+export const MAX_MESSAGE_CHARS = 4000;
+export const REPLAY_CAP = 1000;
+
+/** Close codes the server uses besides the standard ones (1001 going away, 1003 binary, 1009 too big). */
+export const CLOSE = {
+  NORMAL: 1000,
+  GOING_AWAY: 1001,
+  UNSUPPORTED_DATA: 1003,
+  TOO_BIG: 1009,
+  SESSION_ENDED: 4001, // logout or password change: log in again
+  TOO_SLOW: 4002, // the client stopped reading: reconnect and resume
+} as const;
+
+// ---- server → client ----
+
+export type UserView = { id: number; username: string };
+export type FriendView = UserView & { online: boolean; lastSeenAt: number | null };
+export type FriendsView = {
+  friends: FriendView[];
+  incoming: UserView[];
+  outgoing: UserView[];
+  blocked: UserView[];
+};
+export type MessageView = {
+  id: number;
+  conversationId: number;
+  sender: UserView;
+  text: string;
+  at: number;
+  clientId: string;
+};
+export type ConversationView = {
+  id: number;
+  kind: "lobby" | "direct";
+  /** For a direct conversation, the other member. */
+  with: UserView | null;
+  lastReadId: number;
+  unread: number;
+  latest: MessageView | null;
+};
+export type Snapshot = {
+  me: UserView & { appearOffline: boolean };
+  conversations: ConversationView[];
+} & FriendsView;
+
+export type ServerFrame =
+  | { type: "snapshot"; snapshot: Snapshot }
+  | { type: "message"; message: MessageView }
+  | { type: "ack"; clientId: string; id: number; at: number; conversationId: number }
+  | { type: "caught_up"; lastMessageId: number }
+  | { type: "resync" }
+  | { type: "friends"; friends: FriendsView }
+  | { type: "presence"; userId: number; online: boolean; lastSeenAt: number | null }
+  | { type: "conversation"; conversation: ConversationView }
+  | { type: "read"; conversationId: number; lastReadId: number; unread: number }
+  | { type: "typing"; conversationId: number; user: UserView }
+  | { type: "status"; appearOffline: boolean }
+  | { type: "pong" }
+  | { type: "error"; code: ErrorCode; message: string; clientId?: string };
+
+export type ErrorCode =
+  | "invalid_json"
+  | "invalid_frame"
+  | "invalid_text"
+  | "rate_limited"
+  | "not_found"
+  | "not_friends"
+  | "blocked"
+  | "store_failed";
+
+/**
+ * Applies one event to a snapshot, as every client does. The server promises:
+ * a snapshot plus every event since equals a fresh snapshot.
+ */
+export function applyEvent(snapshot: Snapshot, frame: ServerFrame): Snapshot {
+  switch (frame.type) {
+    case "friends":
+      return { ...snapshot, ...frame.friends };
+    case "presence":
+      return {
+        ...snapshot,
+        friends: snapshot.friends.map((friend) =>
+          friend.id === frame.userId
+            ? { ...friend, online: frame.online, lastSeenAt: frame.lastSeenAt }
+            : friend
+        ),
+      };
+    case "conversation":
+      return snapshot.conversations.some((c) => c.id === frame.conversation.id) ? snapshot : {
+        ...snapshot,
+        conversations: [...snapshot.conversations, frame.conversation],
+      };
+    case "message": {
+      const { message } = frame;
+      return {
+        ...snapshot,
+        conversations: snapshot.conversations.map((c) => {
+          if (c.id !== message.conversationId || (c.latest && c.latest.id >= message.id)) return c;
+          const fromOther = message.sender.id !== snapshot.me.id && message.id > c.lastReadId;
+          return { ...c, latest: message, unread: c.unread + (fromOther ? 1 : 0) };
+        }),
+      };
+    }
+    case "read":
+      return {
+        ...snapshot,
+        conversations: snapshot.conversations.map((c) =>
+          c.id === frame.conversationId
+            ? { ...c, lastReadId: frame.lastReadId, unread: frame.unread }
+            : c
+        ),
+      };
+    case "status":
+      return { ...snapshot, me: { ...snapshot.me, appearOffline: frame.appearOffline } };
+    default:
+      return snapshot;
+  }
+}
