@@ -45,7 +45,7 @@ Deno.test(
     await page.getByLabel("Password", { exact: true }).fill(PASSWORDS.alice);
     await page.getByLabel("Confirm password").fill(PASSWORDS.alice);
     await page.getByRole("button", { name: "Create account" }).click();
-    await page.getByText("Hello, alice").waitFor();
+    await page.getByText("Signed in as alice").waitFor();
     assert.equal(new URL(page.url()).pathname, "/");
 
     await page.getByRole("button", { name: "Log out" }).click();
@@ -53,7 +53,7 @@ Deno.test(
     await page.getByLabel("Username").fill("ALICE");
     await page.getByLabel("Password").fill(PASSWORDS.alice);
     await page.keyboard.press("Enter");
-    await page.getByText("Hello, alice").waitFor();
+    await page.getByText("Signed in as alice").waitFor();
     assert.deepEqual(errors, []);
   },
 );
@@ -67,7 +67,7 @@ Deno.test("logging in works with JavaScript disabled", browserTest, async () => 
   await page.getByLabel("Password", { exact: true }).fill(PASSWORDS.bob);
   await page.getByLabel("Confirm password").fill(PASSWORDS.bob);
   await page.getByRole("button", { name: "Create account" }).click();
-  await page.getByText("Hello, bob").waitFor();
+  await page.getByText("Signed in as bob").waitFor();
   await page.getByRole("button", { name: "Log out" }).click();
   await page.getByLabel("Username").fill("bob");
   await page.getByLabel("Password").fill("not bob's password");
@@ -75,5 +75,5 @@ Deno.test("logging in works with JavaScript disabled", browserTest, async () => 
   await page.getByText("Wrong username or password.").waitFor();
   await page.getByLabel("Password").fill(PASSWORDS.bob);
   await page.getByRole("button", { name: "Log in" }).click();
-  await page.getByText("Hello, bob").waitFor();
+  await page.getByText("Signed in as bob").waitFor();
 });

@@ -29,7 +29,7 @@ Deno.test("the register page has its fields, a button and a link back to log in"
   assert.match(page, /<a href="\/login">Log in<\/a>/);
 });
 
-Deno.test("registering through the form lands on / greeting the new user", async () => {
+Deno.test("registering through the form lands on the chat page, signed in", async () => {
   await using server = await startTestServer();
   const browser = createClient(server.origin);
   const response = await browser.postForm("/register", {
@@ -40,7 +40,7 @@ Deno.test("registering through the form lands on / greeting the new user", async
   assert.equal(response.status, 303);
   assert.equal(response.headers.get("location"), "/");
   const home = await (await browser.get("/", html)).text();
-  assert.match(home, /Hello, alice/);
+  assert.match(home, /Signed in as <strong>alice<\/strong>/);
   assert.match(
     home,
     /<form method="post" action="\/logout"><button type="submit">Log out<\/button>/,
