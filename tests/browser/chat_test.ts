@@ -323,3 +323,48 @@ Deno.test("two tabs of one user stay in sync: sends, reads and friends", browser
   await log(tab2).getByText("ping alice").waitFor();
   await alice.page.getByRole("button", { name: /@ bob$/ }).waitFor(); // read in one tab, read in both
 });
+
+Deno.test(
+  "scrolled up, new messages show a button instead of moving; older history loads at the top without a jump",
+  browserTest,
+  async () => {
+    await using server = await startTestServer({ MESSAGES_PER_10S: "1000" });
+    const { community } = await import("../helpers/community.ts");
+    const { openChat } = await import("../helpers/socket.ts");
+    const { bob } = await community(server.origin, "bob");
+    await using b = await openChat(server.origin, bob);
+    for (let n = 1; n <= 80; n++) await b.say(1, `message number ${n}`);
+    await using browser = await launchBrowser();
+    const alice = await registerInBrowser(browser, server.origin, "alice", {
+      width: 1000,
+      height: 600,
+    });
+    const logBox = log(alice.page);
+    await logBox.getByText("message number 80", { exact: true }).waitFor();
+    const atBottom = () =>
+      logBox.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 5);
+    assert.equal(await atBottom(), true, "opened at the newest message");
+    assert.equal(
+      await logBox.getByText("message number 30", { exact: true }).count(),
+      0,
+      "only the latest 50 at first",
+    );
+
+    await logBox.evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
+    await b.say(1, "a new one");
+    await alice.page.getByRole("button", { name: "New messages ↓" }).waitFor();
+    assert.equal(await atBottom(), false, "the reader's place is kept");
+    await alice.page.getByRole("button", { name: "New messages ↓" }).click();
+    assert.equal(await atBottom(), true);
+
+    const anchor = logBox.getByText("message number 31", { exact: true });
+    await logBox.evaluate((el) => (el.scrollTop = 0));
+    await logBox.getByText("message number 30", { exact: true }).waitFor();
+    await alice.page.waitForTimeout(200);
+    const top = await anchor.evaluate((el) => el.getBoundingClientRect().top);
+    assert.ok(
+      top > 0,
+      `the message that was at the top stays in view, not pushed away by older ones (${top})`,
+    );
+  },
+);
