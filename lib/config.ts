@@ -34,6 +34,10 @@ export const settings = {
     help:
       "Origin users reach the app at, e.g. https://chat.example.com. Unset: the request's Host.",
   },
+  DB_BUSY_TIMEOUT_MS: {
+    schema: z.coerce.number().int().min(0).max(60_000).default(5000),
+    help: "How long a write waits for the database lock (held by a backup, say) before it fails.",
+  },
   LOG_LEVEL: {
     schema: z.enum(["debug", "info", "warn", "error"]).default("info"),
     help: "Lowest level printed: debug, info, warn or error.",

@@ -8,8 +8,12 @@ const BUSY_TIMEOUT_MS = 5_000; // long enough to ride out a backup or a checkpoi
 
 export class SchemaTooNewError extends Error {}
 
-export function openDatabase(path: string, migrations = MIGRATIONS): Db {
-  const db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
+export function openDatabase(
+  path: string,
+  migrations = MIGRATIONS,
+  busyTimeoutMs = BUSY_TIMEOUT_MS,
+): Db {
+  const db = new DatabaseSync(path, { timeout: busyTimeoutMs });
   try {
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = NORMAL"); // with WAL: durable across app crashes, fast commits

@@ -48,9 +48,15 @@ export function createBlockList() {
 
 export type BlockList = ReturnType<typeof createBlockList>;
 
-export function createFriendships(
-  deps: { store: Store; bus: Bus; presence: Presence; blocks: BlockList; log: Logger },
-) {
+export function createFriendships(deps: {
+  store: Store;
+  bus: Bus;
+  presence: Presence;
+  blocks: BlockList;
+  log: Logger;
+  /** Called for the blocker after a block or unblock: what the Lobby shows them has changed. */
+  onBlocksChanged: (userId: number) => Promise<void>;
+}) {
   const { store, bus, presence, blocks, log } = deps;
 
   async function view(userId: number): Promise<FriendsView> {
@@ -155,6 +161,7 @@ export function createFriendships(
       blocks.block(me.id, them.id);
       log.info("friends.blocked", { user: me.username, blocked: them.username });
       await notify(me.id, them.id);
+      await deps.onBlocksChanged(me.id);
     },
 
     async unblock(me: User, username: string): Promise<void> {
@@ -164,6 +171,7 @@ export function createFriendships(
       }
       blocks.unblock(me.id, them.id);
       await notify(me.id, them.id);
+      await deps.onBlocksChanged(me.id);
     },
   };
 }

@@ -26,12 +26,14 @@ export function createPresence(
 
   return {
     isOnline: online,
+    /** A friend as others see them; "last seen" only means something while offline. */
     view(friend: FriendRow): FriendView {
+      const isOnline = online(friend.id);
       return {
         id: friend.id,
         username: friend.username,
-        online: online(friend.id),
-        lastSeenAt: friend.lastSeenAt,
+        online: isOnline,
+        lastSeenAt: isOnline ? null : friend.lastSeenAt,
       };
     },
     /** Call after the user's socket joined the bus. */
@@ -71,7 +73,7 @@ export function createPresence(
       else hidden.delete(userId);
       if (wasOnline === online(userId)) return;
       const { lastSeenAt } = await store.presenceFields(userId);
-      await announce(userId, online(userId), lastSeenAt);
+      await announce(userId, online(userId), online(userId) ? null : lastSeenAt);
     },
     /** Clears the grace timers (shutdown): their users are gone anyway. */
     stop(): void {

@@ -8,7 +8,7 @@ import type { Logger } from "./log.ts";
 import { createPresence } from "./presence.ts";
 import { CLOSE, type Snapshot } from "./protocol.ts";
 import type { Sessions } from "./sessions.ts";
-import type { Store, User } from "./store.ts";
+import { LOBBY_ID, type Store, type User } from "./store.ts";
 
 export function createRealtime(
   deps: { config: Config; store: Store; sessions: Sessions; log: Logger },
@@ -17,7 +17,22 @@ export function createRealtime(
   const bus = createBus();
   const blocks = createBlockList();
   const presence = createPresence({ store, bus, graceMs: config.PRESENCE_GRACE_MS });
-  const friendships = createFriendships({ store, bus, presence, blocks, log });
+  const friendships = createFriendships({
+    store,
+    bus,
+    presence,
+    blocks,
+    log,
+    onBlocksChanged: async (userId) => {
+      if (!bus.isConnected(userId)) return;
+      const view = await conversations.conversationView(userId, {
+        id: LOBBY_ID,
+        kind: "lobby",
+        with: null,
+      });
+      bus.publishToUser(userId, JSON.stringify({ type: "conversation", conversation: view }));
+    },
+  });
   const conversations = createConversations({
     store,
     bus,

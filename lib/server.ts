@@ -28,7 +28,7 @@ export async function startServer(
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   await Deno.mkdir(config.DATA_DIR, { recursive: true });
   const databasePath = resolve(config.DATA_DIR, DATABASE_FILE);
-  const store = openSqliteStore(databasePath);
+  const store = openSqliteStore(databasePath, { busyTimeoutMs: config.DB_BUSY_TIMEOUT_MS });
   const { app, ...services } = createAppWithServices({ config, store, log });
   await services.realtime.load();
   const abort = new AbortController();

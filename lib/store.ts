@@ -180,8 +180,8 @@ const toSession = (row: SessionRecord): SessionRow => ({
   expiresAt: row.expires_at,
 });
 
-export function openSqliteStore(path: string): Store {
-  const db: Db = openDatabase(path);
+export function openSqliteStore(path: string, options: { busyTimeoutMs?: number } = {}): Store {
+  const db: Db = openDatabase(path, undefined, options.busyTimeoutMs);
   const sql = {
     ping: db.prepare("SELECT 1 AS ok"),
     startLobbyRead: db.prepare(

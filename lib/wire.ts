@@ -90,11 +90,16 @@ export function applyEvent(snapshot: Snapshot, frame: ServerFrame): Snapshot {
             : friend
         ),
       };
-    case "conversation":
-      return snapshot.conversations.some((c) => c.id === frame.conversation.id) ? snapshot : {
+    case "conversation": {
+      // A new conversation, or a fresh view of one (after a block changed what it shows).
+      const others = snapshot.conversations.filter((c) => c.id !== frame.conversation.id);
+      const at = snapshot.conversations.findIndex((c) => c.id === frame.conversation.id);
+      if (at === -1) return { ...snapshot, conversations: [...others, frame.conversation] };
+      return {
         ...snapshot,
-        conversations: [...snapshot.conversations, frame.conversation],
+        conversations: snapshot.conversations.map((c, i) => (i === at ? frame.conversation : c)),
       };
+    }
     case "message": {
       const { message } = frame;
       return {

@@ -1,0 +1,387 @@
+// Model-based test: random sequences of what people do, against a real server, with the
+// invariants checked after every step. A model tracks who is registered, befriended,
+// blocked and connected; the server must agree with it, and with itself.
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { applyEvent, type MessageView, type Snapshot } from "../../lib/protocol.ts";
+import { LOBBY_ID } from "../../lib/store.ts";
+import { type Client, createClient } from "../helpers/client.ts";
+import { sleep } from "../helpers/community.ts";
+import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { type ChatSocket, openChat } from "../helpers/socket.ts";
+
+const NAMES = ["alice", "bob", "carol", "dave", "erin"] as const;
+type Name = typeof NAMES[number];
+const RUNS = Number(Deno.env.get("MODEL_RUNS") ?? 25);
+const STEPS = Number(Deno.env.get("MODEL_STEPS") ?? 40);
+const FOUNDERS: Name[] = ["alice", "bob", "carol"]; // registered before each run; Register adds the rest
+const ENV = {
+  PRESENCE_GRACE_MS: "0",
+  MESSAGES_PER_10S: "100000",
+  REGISTER_PER_IP_PER_HOUR: "100000",
+};
+
+type Model = {
+  registered: Set<Name>;
+  friends: Set<string>; // "a|b", sorted
+  blocks: Set<string>; // "a>b": a blocked b
+  sockets: Map<Name, number>;
+};
+
+type Real = {
+  server: TestServer;
+  dataDir: string;
+  clients: Map<Name, Client>;
+  ids: Map<Name, number>;
+  sockets: Map<Name, ChatSocket[]>;
+  /** Every stored message: the Lobby's are visible to whoever has not blocked the sender. */
+  sent: Map<number, { sender: Name; members: Set<Name> | "lobby" }>;
+  /** How many of each socket's message frames were already checked. */
+  checkedFrames: WeakMap<ChatSocket, number>;
+  steps: number;
+};
+
+const pair = (a: Name, b: Name) => [a, b].sort().join("|");
+const blocked = (m: Model, a: Name, b: Name) =>
+  m.blocks.has(`${a}>${b}`) || m.blocks.has(`${b}>${a}`);
+
+/** Whether `reader` may see message `id` now: a Lobby message unless they blocked its sender. */
+function maySee(m: Model, r: Real, reader: Name, id: number): boolean {
+  const message = r.sent.get(id);
+  if (!message) return false;
+  if (message.members === "lobby") {
+    return m.registered.has(reader) && !m.blocks.has(`${reader}>${message.sender}`);
+  }
+  return message.members.has(reader);
+}
+
+async function ok(response: Response, ...statuses: number[]) {
+  const body = await response.text();
+  assert.ok(
+    statuses.includes(response.status),
+    `expected ${statuses}, got ${response.status}: ${body}`,
+  );
+  return body ? JSON.parse(body) : null;
+}
+
+// ---- commands ----
+
+class Register implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly name: Name) {}
+  check = (m: Readonly<Model>) => !m.registered.has(this.name);
+  async run(m: Model, r: Real) {
+    const client = createClient(r.server.origin);
+    r.ids.set(this.name, (await client.register(this.name)).id);
+    r.clients.set(this.name, client);
+    m.registered.add(this.name);
+  }
+  toString = () => `register(${this.name})`;
+}
+
+class Befriend implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly a: Name, readonly b: Name) {}
+  check = (m: Readonly<Model>) =>
+    this.a !== this.b && m.registered.has(this.a) && m.registered.has(this.b);
+  async run(m: Model, r: Real) {
+    const asked = await r.clients.get(this.a)!.post("/api/friends/requests", { username: this.b });
+    if (blocked(m, this.a, this.b)) {
+      return assert.equal((await ok(asked, 403)).error.code, "blocked");
+    }
+    if (m.friends.has(pair(this.a, this.b))) {
+      return assert.equal((await ok(asked, 409)).error.code, "already_friends");
+    }
+    await ok(asked, 201);
+    await ok(await r.clients.get(this.b)!.post(`/api/friends/requests/${this.a}/accept`), 200);
+    m.friends.add(pair(this.a, this.b));
+  }
+  toString = () => `befriend(${this.a}, ${this.b})`;
+}
+
+class Unfriend implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly a: Name, readonly b: Name) {}
+  check = (m: Readonly<Model>) => m.friends.has(pair(this.a, this.b));
+  async run(m: Model, r: Real) {
+    await ok(await r.clients.get(this.a)!.request("DELETE", `/api/friends/${this.b}`), 204);
+    m.friends.delete(pair(this.a, this.b));
+  }
+  toString = () => `unfriend(${this.a}, ${this.b})`;
+}
+
+class Block implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly a: Name, readonly b: Name) {}
+  check = (m: Readonly<Model>) =>
+    this.a !== this.b && m.registered.has(this.a) && m.registered.has(this.b);
+  async run(m: Model, r: Real) {
+    await ok(await r.clients.get(this.a)!.post("/api/blocks", { username: this.b }), 201);
+    m.blocks.add(`${this.a}>${this.b}`);
+    m.friends.delete(pair(this.a, this.b));
+  }
+  toString = () => `block(${this.a}, ${this.b})`;
+}
+
+class Unblock implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly a: Name, readonly b: Name) {}
+  check = (m: Readonly<Model>) => m.blocks.has(`${this.a}>${this.b}`);
+  async run(m: Model, r: Real) {
+    await ok(await r.clients.get(this.a)!.request("DELETE", `/api/blocks/${this.b}`), 204);
+    m.blocks.delete(`${this.a}>${this.b}`);
+  }
+  toString = () => `unblock(${this.a}, ${this.b})`;
+}
+
+class Connect implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly a: Name) {}
+  check = (m: Readonly<Model>) => m.registered.has(this.a) && (m.sockets.get(this.a) ?? 0) < 2;
+  async run(m: Model, r: Real) {
+    const socket = await openChat(r.server.origin, r.clients.get(this.a)!);
+    r.sockets.set(this.a, [...(r.sockets.get(this.a) ?? []), socket]);
+    m.sockets.set(this.a, (m.sockets.get(this.a) ?? 0) + 1);
+  }
+  toString = () => `connect(${this.a})`;
+}
+
+class Disconnect implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly a: Name) {}
+  check = (m: Readonly<Model>) => (m.sockets.get(this.a) ?? 0) > 0;
+  async run(m: Model, r: Real) {
+    const [first, ...rest] = r.sockets.get(this.a)!;
+    await first.close();
+    r.sockets.set(this.a, rest);
+    m.sockets.set(this.a, rest.length);
+  }
+  toString = () => `disconnect(${this.a})`;
+}
+
+/** Closes a socket and opens it again from where it left off, as a page reload does. */
+class Reload implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly a: Name) {}
+  check = (m: Readonly<Model>) => (m.sockets.get(this.a) ?? 0) > 0;
+  async run(m: Model, r: Real) {
+    const [first, ...rest] = r.sockets.get(this.a)!;
+    await first.close();
+    const again = await reopen(m, r, this.a, first);
+    r.sockets.set(this.a, [...rest, again]);
+  }
+  toString = () => `reload(${this.a})`;
+}
+
+class Send implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly a: Name, readonly to: Name | "lobby") {}
+  check = (m: Readonly<Model>) =>
+    (m.sockets.get(this.a) ?? 0) > 0 && (this.to === "lobby" || m.registered.has(this.to));
+  async run(m: Model, r: Real) {
+    const socket = r.sockets.get(this.a)![0];
+    if (this.to === "lobby") {
+      const ack = await socket.say(LOBBY_ID, `${this.a} to everyone`);
+      assert.equal(ack.type, "ack");
+      return void r.sent.set((ack as { id: number }).id, { sender: this.a, members: "lobby" });
+    }
+    if (this.to === this.a) return;
+    const opened = await r.clients.get(this.a)!.post("/api/conversations", { with: this.to });
+    if (blocked(m, this.a, this.to) || !m.friends.has(pair(this.a, this.to))) {
+      const code = (await ok(opened, 403)).error.code;
+      return assert.equal(code, blocked(m, this.a, this.to) ? "blocked" : "not_friends");
+    }
+    const { conversation } = await ok(opened, 200);
+    const ack = await socket.say(conversation.id, `${this.a} to ${this.to}`);
+    assert.equal(ack.type, "ack");
+    r.sent.set((ack as { id: number }).id, { sender: this.a, members: new Set([this.a, this.to]) });
+  }
+  toString = () => `send(${this.a} → ${this.to})`;
+}
+
+class Read implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly a: Name) {}
+  check = (m: Readonly<Model>) => (m.sockets.get(this.a) ?? 0) > 0;
+  async run(_m: Model, r: Real) {
+    const socket = r.sockets.get(this.a)![0];
+    const seen = latestView(socket);
+    for (const c of seen.conversations) {
+      if (c.latest) socket.send({ type: "read", conversationId: c.id, messageId: c.latest.id });
+    }
+    await barrier(socket);
+  }
+  toString = () => `read(${this.a})`;
+}
+
+class Restart implements fc.AsyncCommand<Model, Real> {
+  check = () => true;
+  async run(m: Model, r: Real) {
+    await r.server.shutdown();
+    for (const list of r.sockets.values()) await Promise.all(list.map((s) => s.closed));
+    r.server = await startTestServer({ ...ENV, DATA_DIR: r.dataDir });
+    for (const [name, client] of r.clients) {
+      const moved = createClient(r.server.origin);
+      for (const [k, v] of client.jar) moved.jar.set(k, v);
+      r.clients.set(name, moved);
+    }
+    for (const [name, list] of r.sockets) {
+      const reopened = [];
+      for (const old of list) reopened.push(await reopen(m, r, name, old));
+      r.sockets.set(name, reopened);
+    }
+  }
+  toString = () => "restart";
+}
+
+// ---- invariants ----
+
+function latestView(socket: ChatSocket): Snapshot {
+  const start = socket.frames.findIndex((f) => f.type === "snapshot");
+  return socket.frames.slice(start + 1).reduce(applyEvent, socket.snapshot);
+}
+
+function lastSeenId(socket: ChatSocket): number {
+  const ids = socket.all("message").map((f) => f.message.id);
+  const latest = socket.snapshot.conversations.map((c) => c.latest?.id ?? 0);
+  return Math.max(0, ...ids, ...latest);
+}
+
+async function reopen(m: Model, r: Real, name: Name, old: ChatSocket): Promise<ChatSocket> {
+  const after = lastSeenId(old);
+  const again = await openChat(r.server.origin, r.clients.get(name)!, { after });
+  const replayed = again.all("message").map((f) => f.message.id);
+  const expected = [...r.sent.keys()].filter((id) => id > after && maySee(m, r, name, id));
+  assert.deepEqual(replayed, expected, `${name} resumes with exactly what it missed`);
+  return again;
+}
+
+async function barrier(socket: ChatSocket) {
+  const before = socket.all("pong").length;
+  socket.send({ type: "ping" });
+  await socket.waitFor(() => socket.all("pong").length > before);
+}
+
+const byId = (s: Snapshot) => ({
+  ...s,
+  conversations: [...s.conversations].sort((a, b) => a.id - b.id),
+});
+
+async function checkInvariants(m: Model, r: Real) {
+  await sleep(15); // presence timers (grace 0) and their store calls
+  for (const list of r.sockets.values()) for (const socket of list) await barrier(socket);
+  const realtime = r.server.services.realtime;
+  for (const name of m.registered) {
+    const user = { id: r.ids.get(name)!, username: name };
+    const fresh = await realtime.snapshot(user);
+    for (const friend of fresh.friends) {
+      const open = (m.sockets.get(friend.username as Name) ?? 0) > 0;
+      assert.equal(
+        friend.online,
+        open,
+        `${name} sees ${friend.username} ${open ? "online" : "offline"}`,
+      );
+    }
+    assert.deepEqual(
+      fresh.friends.map((f) => f.username).sort(),
+      [...m.friends].filter((p) => p.split("|").includes(name)).map((p) =>
+        p.split("|").find((x) => x !== name)
+      ).sort(),
+      `${name}'s friends`,
+    );
+    for (const socket of r.sockets.get(name) ?? []) {
+      assert.deepEqual(
+        byId(latestView(socket)),
+        byId(fresh),
+        `${name}: snapshot plus events equals a fresh snapshot`,
+      );
+      const frames = socket.all("message");
+      for (const frame of frames.slice(r.checkedFrames.get(socket) ?? 0)) {
+        const message: MessageView = frame.message;
+        assert.ok(maySee(m, r, name, message.id), `${name} may see message ${message.id}`);
+      }
+      r.checkedFrames.set(socket, frames.length);
+    }
+  }
+}
+
+/** Runs a command, then checks every invariant. */
+function checked(cmd: fc.AsyncCommand<Model, Real>): fc.AsyncCommand<Model, Real> {
+  return {
+    check: (m) => cmd.check(m),
+    async run(m, r) {
+      await cmd.run(m, r);
+      r.steps++;
+      await checkInvariants(m, r);
+    },
+    toString: () => cmd.toString(),
+  };
+}
+
+// Mostly the people registered from the start; now and then one who may not be yet.
+const names = fc.oneof(
+  { arbitrary: fc.constantFrom(...FOUNDERS), weight: 4 },
+  { arbitrary: fc.constantFrom(...NAMES), weight: 1 },
+);
+const two = fc.tuple(names, names);
+// Weighted towards what people mostly do: connect, talk, make friends.
+const commands = [
+  { weight: 1, arbitrary: names.map((a) => checked(new Register(a))) },
+  { weight: 3, arbitrary: two.map(([a, b]) => checked(new Befriend(a, b))) },
+  { weight: 1, arbitrary: two.map(([a, b]) => checked(new Unfriend(a, b))) },
+  { weight: 1, arbitrary: two.map(([a, b]) => checked(new Block(a, b))) },
+  { weight: 1, arbitrary: two.map(([a, b]) => checked(new Unblock(a, b))) },
+  { weight: 4, arbitrary: names.map((a) => checked(new Connect(a))) },
+  { weight: 2, arbitrary: names.map((a) => checked(new Disconnect(a))) },
+  { weight: 2, arbitrary: names.map((a) => checked(new Reload(a))) },
+  {
+    weight: 5,
+    arbitrary: fc.tuple(names, fc.oneof(fc.constant("lobby" as const), names)).map(([a, to]) =>
+      checked(new Send(a, to))
+    ),
+  },
+  { weight: 2, arbitrary: names.map((a) => checked(new Read(a))) },
+  { weight: 1, arbitrary: fc.constant(checked(new Restart())) },
+];
+
+Deno.test({
+  name: "random sequences of what people do keep every invariant",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const stepsRun: number[] = [];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(...commands), { minLength: STEPS / 2, maxLength: STEPS }),
+        async (cmds) => {
+          const dataDir = await Deno.makeTempDir({ prefix: "ugochat-model-" });
+          const real: Real = {
+            server: await startTestServer({ ...ENV, DATA_DIR: dataDir }),
+            dataDir,
+            clients: new Map(),
+            ids: new Map(),
+            sockets: new Map(),
+            sent: new Map(),
+            checkedFrames: new WeakMap(),
+            steps: 0,
+          };
+          const model: Model = {
+            registered: new Set(),
+            friends: new Set(),
+            blocks: new Set(),
+            sockets: new Map(),
+          };
+          try {
+            for (const name of FOUNDERS) await new Register(name).run(model, real);
+            for (const cmd of cmds) if (cmd.check(model)) await cmd.run(model, real);
+          } finally {
+            stepsRun.push(real.steps);
+            for (const list of real.sockets.values()) await Promise.all(list.map((s) => s.close()));
+            await real.server.shutdown();
+            await Deno.remove(dataDir, { recursive: true });
+          }
+        },
+      ),
+      {
+        numRuns: RUNS,
+        seed: Deno.env.get("SEED") ? Number(Deno.env.get("SEED")) : undefined,
+        verbose: 1,
+      },
+    );
+    const total = stepsRun.reduce((a, b) => a + b, 0);
+    console.log(
+      `model: ${stepsRun.length} runs, ${total} steps executed and checked (${stepsRun.join(" ")})`,
+    );
+    assert.ok(total >= RUNS * 5, "the runs did real work, not only skipped steps");
+  },
+});
