@@ -76,7 +76,9 @@ export function createAccounts(deps: {
         throw tooMany(addressWait, "Too many login attempts from your address; wait a minute.");
       }
       // Throttled accounts are refused before any hashing, whether the name exists or not.
-      const accountWait = failedLogins.retryAfterS(username);
+      // The attempt counts as a failure from the start (cleared on success), so that parallel
+      // guesses cannot all slip past the limit while their hashes run.
+      const accountWait = failedLogins.take(username);
       if (accountWait) {
         log.warn("login.throttled", { user: forLog(username) });
         throw tooMany(accountWait, "Too many failed logins for this account; try again later.");
@@ -86,7 +88,6 @@ export function createAccounts(deps: {
         ? await hasher.verify(found.passwordHash, input.password)
         : await hasher.verifyDummy(input.password);
       if (!found || !ok) {
-        failedLogins.record(username);
         log.info("login.failed", { user: forLog(username) });
         throw new AppError(401, "invalid_credentials", "Wrong username or password.");
       }

@@ -7,6 +7,8 @@ import { CLOSE } from "./protocol.ts";
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** Events held for a connection still receiving its snapshot, before it is considered stuck. */
 const MAX_QUEUED_EVENTS = 10_000;
+/** A socket upgraded but never opened (its client vanished; Deno then says nothing) stops counting after this. */
+const RESERVATION_MS = 10_000;
 
 export type Outgoing = { frame: string; messageId?: number };
 
@@ -81,7 +83,30 @@ export function createBus() {
   const all = new Set<Connection>();
   const byUser = new Map<number, Set<Connection>>();
   const none: ReadonlySet<Connection> = new Set();
+  const pending = new Map<number, number>(); // sockets upgraded but not yet open, per user
+  const reservationTimers = new Set<ReturnType<typeof setTimeout>>();
   return {
+    /**
+     * Holds a place for a socket being upgraded, so that concurrent upgrades cannot pass the
+     * per-user limit together. Returns its release (call on open or close), or null when full.
+     */
+    reserve(userId: number, limit: number): (() => void) | null {
+      if ((byUser.get(userId)?.size ?? 0) + (pending.get(userId) ?? 0) >= limit) return null;
+      pending.set(userId, (pending.get(userId) ?? 0) + 1);
+      let held = true;
+      const release = () => {
+        if (!held) return;
+        held = false;
+        clearTimeout(timer);
+        reservationTimers.delete(timer);
+        const left = pending.get(userId)! - 1;
+        if (left) pending.set(userId, left);
+        else pending.delete(userId);
+      };
+      const timer = setTimeout(release, RESERVATION_MS);
+      reservationTimers.add(timer);
+      return release;
+    },
     add(connection: Connection): number {
       all.add(connection);
       let mine = byUser.get(connection.userId);
@@ -120,6 +145,9 @@ export function createBus() {
     },
     closeAll(code: number, reason: string): void {
       for (const connection of all) connection.close(code, reason);
+      for (const timer of reservationTimers) clearTimeout(timer);
+      reservationTimers.clear();
+      pending.clear();
     },
   };
 }

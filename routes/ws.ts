@@ -31,7 +31,8 @@ export function chatSocketRoutes(deps: { config: Config; realtime: Realtime; log
       throw new AppError(426, "upgrade_required", "Open this with a WebSocket.");
     }
     const user = session.user;
-    if (bus.connectionsOf(user.id).size >= config.SOCKETS_PER_USER) {
+    const release = bus.reserve(user.id, config.SOCKETS_PER_USER);
+    if (!release) {
       throw new AppError(
         429,
         "too_many_sockets",
@@ -56,6 +57,7 @@ export function chatSocketRoutes(deps: { config: Config; realtime: Realtime; log
     let badFrames = 0;
 
     socket.onopen = () => {
+      release();
       bus.add(connection); // events queue from here, so nothing slips between snapshot and live
       log.info("socket.open", {
         user: user.username,
@@ -154,6 +156,7 @@ export function chatSocketRoutes(deps: { config: Config; realtime: Realtime; log
     }
 
     socket.onclose = (event) => {
+      release();
       const left = bus.remove(connection);
       presence.disconnected(user.id);
       log.info("socket.close", {

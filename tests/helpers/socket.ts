@@ -30,19 +30,23 @@ export async function openChat(
   });
   socket.addEventListener("error", () => {});
 
+  /** The first frame, from index `from` on, that matches. */
   function waitFor<T extends ServerFrame>(
     predicate: (frame: ServerFrame) => frame is T,
     timeoutMs?: number,
+    from?: number,
   ): Promise<T>;
   function waitFor(
     predicate: (frame: ServerFrame) => boolean,
     timeoutMs?: number,
+    from?: number,
   ): Promise<ServerFrame>;
   function waitFor(
     predicate: (frame: ServerFrame) => boolean,
     timeoutMs = 5000,
+    from = 0,
   ): Promise<ServerFrame> {
-    let seen = 0;
+    let seen = from;
     return new Promise((found, fail) => {
       const check = () => {
         for (; seen < frames.length; seen++) {
@@ -85,9 +89,12 @@ export async function openChat(
     send: (frame: object) => socket.send(JSON.stringify(frame)),
     /** Sends a message and resolves with its acknowledgement (or error frame). */
     async say(conversationId: number, text: string, clientId: string = crypto.randomUUID()) {
+      const from = frames.length; // a retry must not find the answer to an earlier try
       socket.send(JSON.stringify({ type: "send", clientId, conversationId, text }));
-      return await waitFor((f) =>
-        (f.type === "ack" || f.type === "error") && f.clientId === clientId
+      return await waitFor(
+        (f) => (f.type === "ack" || f.type === "error") && f.clientId === clientId,
+        5000,
+        from,
       ) as
         | Extract<ServerFrame, { type: "ack" }>
         | Extract<ServerFrame, { type: "error" }>;

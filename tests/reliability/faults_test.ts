@@ -38,7 +38,7 @@ Deno.test("while the database cannot write: no ack, no delivery, a clear error; 
   locker.close();
 
   const ack = await a.say(LOBBY_ID, "while locked", clientId);
-  assert.equal(ack.type, "ack");
+  assert.equal(ack.type, "ack", JSON.stringify(ack));
   await b.waitFor((f) => f.type === "message" && f.message.clientId === clientId);
   const db = new DatabaseSync(server.databasePath, { readOnly: true });
   assert.equal(
