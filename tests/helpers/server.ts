@@ -56,13 +56,18 @@ export type ServerProcess = {
 /** Starts main.ts in its own process, with the same permissions as `deno task start`. */
 export async function spawnServer(
   env: Record<string, string> = {},
-  options: { dataDir?: string; expectStart?: boolean } = {},
+  options: { dataDir?: string; expectStart?: boolean; v8Flags?: string } = {},
 ): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? await Deno.makeTempDir({ prefix: "ugochat-proc-" });
   const fullEnv = { PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "debug", DATA_DIR: dataDir, ...env };
   const config = loadConfig({ HOST: fullEnv.HOST, DATA_DIR: dataDir }); // for the flags only
   const process = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...serverPermissionFlags(config), resolve(APP_DIR, "main.ts")],
+    args: [
+      "run",
+      ...serverPermissionFlags(config),
+      ...(options.v8Flags ? [`--v8-flags=${options.v8Flags}`] : []),
+      resolve(APP_DIR, "main.ts"),
+    ],
     env: { ...fullEnv, NO_COLOR: "1" },
     stdin: "null",
     stdout: "piped",

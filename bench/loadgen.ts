@@ -1,0 +1,322 @@
+// The load generator, in its own process: `deno run -A bench/loadgen.ts <config.json>`.
+// Prints one JSON line with the measurements. Latency is read on probe sockets from a
+// timestamp inside each payload; CPU and RSS come from /proc.
+import { cpuSeconds, type Kind, RawSocket, rssKiB } from "./wire.ts";
+
+export type User = { cookie?: string; after?: number };
+export type Config = {
+  kind: Kind;
+  port: number;
+  serverPid: number;
+  scenario: "fanout" | "idle" | "dm" | "overload" | "reconnect";
+  users: User[];
+  senders: number;
+  payloadBytes: number;
+  /** fanout: deliveries per second to try, in order; overload: the one rate. */
+  rates: number[];
+  stepSeconds: number;
+  idleSteps?: number[]; // idle: connection counts to measure RSS at
+  dmConversations?: number[]; // dm: one conversation per pair
+};
+
+const MARK = "@@";
+const now = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+function pad(text: string, bytes: number) {
+  return text + "x".repeat(Math.max(0, bytes - text.length));
+}
+
+/** The frame a sender sends, for each kind of server. */
+function messageFrame(kind: Kind, text: string, conversationId = 1): string {
+  if (kind === "reference") return text;
+  if (kind === "socketio") return `42["msg","${text}"]`;
+  return `{"type":"send","clientId":"${crypto.randomUUID()}","conversationId":${conversationId},"text":"${text}"}`;
+}
+
+/** Whether a received frame is a delivered chat message. */
+function isDelivery(kind: Kind, p: Uint8Array): boolean {
+  if (kind === "reference") return true;
+  if (kind === "socketio") return p[0] === 0x34 && p[1] === 0x32; // "42"
+  return p[9] === 0x6d; // {"type":"m…: a message frame
+}
+
+const decoder = new TextDecoder();
+function stampOf(p: Uint8Array): number {
+  const text = decoder.decode(p);
+  const start = text.indexOf(MARK);
+  return start === -1 ? NaN : parseFloat(text.slice(start + 2, text.indexOf(MARK, start + 2)));
+}
+
+type Client = RawSocket & {
+  deliveries: number;
+  probe: boolean;
+  latencies: number[];
+  acks: Map<string, number>;
+};
+
+async function connect(config: Config, user: User, probe: boolean): Promise<Client> {
+  const { kind, port } = config;
+  const path = kind === "ugochat"
+    ? `/ws${user.after !== undefined ? `?after=${user.after}` : ""}`
+    : kind === "socketio"
+    ? "/socket.io/?EIO=4&transport=websocket"
+    : "/";
+  const headers: Record<string, string> = kind === "ugochat"
+    ? { Origin: `http://127.0.0.1:${port}`, Cookie: user.cookie! }
+    : {};
+  const socket = await RawSocket.open(port, path, headers) as Client;
+  socket.deliveries = 0;
+  socket.probe = probe;
+  socket.latencies = [];
+  socket.acks = new Map();
+  const ready = Promise.withResolvers<void>();
+  socket.onText = (p) => {
+    if (isDelivery(kind, p)) {
+      socket.deliveries++;
+      if (socket.probe) socket.latencies.push(now() - stampOf(p));
+      return;
+    }
+    if (kind === "socketio") {
+      if (p[0] === 0x32 && p.length === 1) socket.sendText("3"); // engine.io ping → pong
+      else if (p[0] === 0x30) socket.sendText("40"); // open → join the namespace
+      else if (p[0] === 0x34 && p[1] === 0x30) ready.resolve(); // "40": joined
+    } else if (kind === "ugochat") {
+      if (p[9] === 0x63) ready.resolve(); // caught_up: live
+      else if (p[9] === 0x61) { // ack: latency from send to acknowledgement
+        const text = decoder.decode(p);
+        const clientId = text.slice(
+          text.indexOf('"clientId":"') + 12,
+          text.indexOf('"clientId":"') + 48,
+        );
+        const sentAt = socket.acks.get(clientId);
+        if (sentAt !== undefined) {
+          socket.acks.delete(clientId);
+          socket.latencies.push(now() - sentAt);
+        }
+      }
+    }
+  };
+  if (kind === "reference") ready.resolve();
+  await ready.promise;
+  return socket;
+}
+
+async function connectAll(config: Config, users: User[], probeEvery: number): Promise<Client[]> {
+  const clients: Client[] = [];
+  const BATCH = 100;
+  for (let i = 0; i < users.length; i += BATCH) {
+    clients.push(
+      ...await Promise.all(
+        users.slice(i, i + BATCH).map((u, j) => connect(config, u, (i + j) % probeEvery === 0)),
+      ),
+    );
+  }
+  return clients;
+}
+
+function percentile(sorted: number[], p: number): number | null {
+  if (!sorted.length) return null;
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+}
+
+/** Sends `rate` deliveries per second for `seconds`, then waits for stragglers; measures it all. */
+async function step(
+  config: Config,
+  clients: Client[],
+  senders: Client[],
+  rate: number,
+  seconds: number,
+) {
+  const recipients = clients.length;
+  const messagesPerSecond = rate / recipients;
+  for (const c of clients) {
+    c.deliveries = 0;
+    c.latencies = [];
+  }
+  const cpuServer0 = cpuSeconds(config.serverPid);
+  const cpuSelf0 = cpuSeconds("self");
+  const started = now();
+  let sent = 0;
+  let turn = 0;
+  const TICK_MS = 5;
+  while (now() - started < seconds * 1000) {
+    const due = Math.floor(((now() - started) / 1000) * messagesPerSecond);
+    for (; sent < due; sent++) {
+      const sender = senders[turn++ % senders.length];
+      sender.sendText(
+        messageFrame(config.kind, pad(`${MARK}${now().toFixed(3)}${MARK}`, config.payloadBytes)),
+      );
+    }
+    await sleep(TICK_MS);
+  }
+  const elapsed = (now() - started) / 1000;
+  await sleep(500); // stragglers
+  const cpuServer = cpuSeconds(config.serverPid) - cpuServer0;
+  const cpuSelf = cpuSeconds("self") - cpuSelf0;
+  const delivered = clients.reduce((n, c) => n + c.deliveries, 0);
+  const latencies = clients.flatMap((c) => c.latencies).sort((a, b) => a - b);
+  const expected = sent * recipients;
+  return {
+    target_deliveries_per_s: rate,
+    deliveries_per_s: Math.round(delivered / elapsed),
+    delivered_fraction: expected ? delivered / expected : 1,
+    p50_ms: percentile(latencies, 0.5),
+    p99_ms: percentile(latencies, 0.99),
+    cpu_us_per_delivery: delivered ? (cpuServer * 1e6) / delivered : null,
+    server_cpu_percent: (100 * cpuServer) / (elapsed + 0.5),
+    generator_cpu_percent: (100 * cpuSelf) / (elapsed + 0.5),
+    client_bound: (100 * cpuSelf) / (elapsed + 0.5) > 85,
+  };
+}
+
+async function fanout(config: Config) {
+  const clients = await connectAll(config, config.users, 10);
+  await sleep(500);
+  const senders = clients.slice(0, config.senders);
+  const steps = [];
+  for (const rate of config.rates) {
+    const result = await step(config, clients, senders, rate, config.stepSeconds);
+    steps.push(result);
+    if (result.p99_ms === null || result.p99_ms > 100 || result.delivered_fraction < 0.99) break;
+    await sleep(300);
+  }
+  clients.forEach((c) => c.close());
+  return { steps };
+}
+
+async function overload(config: Config) {
+  const clients = await connectAll(config, config.users, 10);
+  await sleep(1000);
+  const idleRss = rssKiB(config.serverPid);
+  let peak = idleRss;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssKiB(config.serverPid))), 100);
+  const senders = clients.slice(0, config.senders);
+  const load = await step(config, clients, senders, config.rates[0], config.stepSeconds);
+  await sleep(2000);
+  const after = await step(config, clients, senders, Math.min(20_000, config.rates[0] / 10), 2);
+  clearInterval(sampler);
+  clients.forEach((c) => c.close());
+  return {
+    idle_rss_mib: idleRss / 1024,
+    peak_rss_mib: peak / 1024,
+    load,
+    recovered: after.delivered_fraction >= 0.99 && (after.p99_ms ?? Infinity) < 100,
+    after,
+  };
+}
+
+async function idle(config: Config) {
+  const points: { connections: number; rss_kib: number }[] = [];
+  const clients: Client[] = [];
+  for (const target of config.idleSteps!) {
+    clients.push(
+      ...await connectAll(config, config.users.slice(clients.length, target), 1_000_000),
+    );
+    await sleep(1500);
+    points.push({ connections: clients.length, rss_kib: rssKiB(config.serverPid) });
+  }
+  const cpu0 = cpuSeconds(config.serverPid);
+  await sleep(5000);
+  const idleCpu = (100 * (cpuSeconds(config.serverPid) - cpu0)) / 5;
+  clients.forEach((c) => c.close());
+  const [first, last] = [points[0], points.at(-1)!];
+  return {
+    points,
+    kib_per_conn: (last.rss_kib - first.rss_kib) / (last.connections - first.connections),
+    idle_cpu_percent: idleCpu,
+  };
+}
+
+async function dm(config: Config) {
+  const clients = await connectAll(config, config.users, 1);
+  await sleep(500);
+  const WINDOW = 4; // messages each sender keeps in flight
+  let acked = 0;
+  let stop = false;
+  const cpu0 = cpuSeconds(config.serverPid);
+  const self0 = cpuSeconds("self");
+  const started = now();
+  const pumps = clients.map((client, i) => {
+    const conversation = config.dmConversations![Math.floor(i / 2)];
+    const sendOne = () => {
+      const clientId = crypto.randomUUID();
+      client.acks.set(clientId, now());
+      client.sendText(
+        `{"type":"send","clientId":"${clientId}","conversationId":${conversation},"text":"${
+          pad("dm", config.payloadBytes)
+        }"}`,
+      );
+    };
+    const before = client.latencies.length;
+    let counted = before;
+    return (async () => {
+      for (let w = 0; w < WINDOW; w++) sendOne();
+      while (!stop) {
+        await sleep(1);
+        const fresh = client.latencies.length - counted;
+        counted += fresh;
+        acked += fresh;
+        for (let k = 0; k < fresh && !stop; k++) sendOne();
+      }
+    })();
+  });
+  await sleep(config.stepSeconds * 1000);
+  stop = true;
+  const elapsed = (now() - started) / 1000;
+  await Promise.all(pumps);
+  const latencies = clients.flatMap((c) => c.latencies).sort((a, b) => a - b);
+  const generatorCpu = (100 * (cpuSeconds("self") - self0)) / elapsed;
+  const serverCpu = cpuSeconds(config.serverPid) - cpu0;
+  clients.forEach((c) => c.close());
+  return {
+    acked_per_s: Math.round(acked / elapsed),
+    p50_ms: percentile(latencies, 0.5),
+    p99_ms: percentile(latencies, 0.99),
+    cpu_us_per_ack: acked ? (serverCpu * 1e6) / acked : null,
+    generator_cpu_percent: generatorCpu,
+    client_bound: generatorCpu > 85,
+  };
+}
+
+async function reconnect(config: Config) {
+  const MISSED = 20;
+  let clients = await connectAll(config, config.users, 1_000_000);
+  await sleep(500);
+  const sender = clients[0];
+  const rest = clients.slice(1);
+  rest.forEach((c) => c.close());
+  await sleep(500);
+  if (config.kind === "ugochat") {
+    for (let i = 0; i < MISSED; i++) {
+      sender.sendText(messageFrame(config.kind, pad(`missed ${i}`, config.payloadBytes)));
+    }
+    await sleep(500);
+  }
+  const started = now();
+  // ugochat clients resume from before the drop and receive the missed messages on connect.
+  const users = config.users.slice(1).map((u) => ({
+    ...u,
+    after: config.kind === "ugochat" ? 0 : undefined,
+  }));
+  const resumed = await connectAll(config, users, 1_000_000);
+  if (config.kind !== "ugochat") {
+    for (let i = 0; i < MISSED; i++) {
+      sender.sendText(messageFrame(config.kind, pad(`after ${i}`, config.payloadBytes)));
+    }
+  }
+  while (resumed.some((c) => c.deliveries < MISSED) && now() - started < 120_000) await sleep(10);
+  const seconds = (now() - started) / 1000;
+  const complete = resumed.every((c) => c.deliveries >= MISSED);
+  clients = [sender, ...resumed];
+  clients.forEach((c) => c.close());
+  return { seconds, complete, clients: resumed.length };
+}
+
+if (import.meta.main) {
+  const config: Config = JSON.parse(await Deno.readTextFile(Deno.args[0]));
+  const run = { fanout, idle, dm, overload, reconnect }[config.scenario];
+  const result = await run(config);
+  console.log(JSON.stringify(result));
+  Deno.exit(0);
+}

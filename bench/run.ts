@@ -1,0 +1,478 @@
+// `deno task bench [--quick]`: UgoChat against the practical limit (a bare Deno hub) and
+// against Socket.IO on Node.js, alternating, on 127.0.0.1, with the load generator in its
+// own process. Prints a table and writes bench/results/latest.json.
+import { resolve } from "node:path";
+import { loadConfig } from "../lib/config.ts";
+import { APP_DIR, serverPermissionFlags } from "../lib/permissions.ts";
+import type { Config as LoadConfig } from "./loadgen.ts";
+import { directConversationIds, seedUsers } from "./seed.ts";
+import type { Kind } from "./wire.ts";
+
+const QUICK = Deno.args.includes("--quick");
+const REPS = QUICK ? 1 : 3;
+const BENCH = resolve(APP_DIR, "bench");
+const hasTaskset = await commandExists("taskset");
+const hasNode = await commandExists("node");
+const maxConnections = Math.floor((await fileLimit()) / 2.2);
+
+async function commandExists(name: string): Promise<boolean> {
+  try {
+    return (await new Deno.Command("sh", { args: ["-c", `command -v ${name}`], stdout: "null" })
+      .output()).success;
+  } catch {
+    return false;
+  }
+}
+
+async function fileLimit(): Promise<number> {
+  const out = await new Deno.Command("sh", { args: ["-c", "ulimit -n"], stdout: "piped" }).output();
+  return Number(new TextDecoder().decode(out.stdout).trim()) || 1024;
+}
+
+const pinned = (core: number, command: string[]) =>
+  hasTaskset ? ["taskset", "-c", String(core), ...command] : command;
+
+type Server = {
+  kind: Kind;
+  port: number;
+  pid: number;
+  stop(): Promise<void>;
+  users: { cookie?: string }[];
+  dm?: number[];
+};
+
+async function startProcess(command: string[], env: Record<string, string>, pattern: RegExp) {
+  const child = new Deno.Command(command[0], {
+    args: command.slice(1),
+    env: { ...env, NO_COLOR: "1" },
+    cwd: APP_DIR,
+    stdout: "piped",
+    stderr: "inherit",
+    stdin: "null",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  let port = 0;
+  while (!port) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`${command.join(" ")} exited before listening:\n${seen}`);
+    seen += value;
+    const match = pattern.exec(seen);
+    if (match) port = Number(match[1]);
+  }
+  (async () => { // keep draining its output
+    while (!(await reader.read()).done);
+  })();
+  return {
+    port,
+    pid: child.pid,
+    async stop() {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* gone */ }
+      await child.status;
+    },
+  };
+}
+
+async function startServer(kind: Kind, users: number, dmPairs = false): Promise<Server> {
+  if (kind === "reference") {
+    const p = await startProcess(
+      pinned(0, [Deno.execPath(), "run", "-A", `${BENCH}/reference_hub.ts`]),
+      {},
+      /listening (\d+)/,
+    );
+    return { kind, ...p, users: Array.from({ length: users }, () => ({})) };
+  }
+  if (kind === "socketio") {
+    const p = await startProcess(
+      pinned(0, ["node", `${BENCH}/socketio/server.mjs`]),
+      {},
+      /listening (\d+)/,
+    );
+    return { kind, ...p, users: Array.from({ length: users }, () => ({})) };
+  }
+  const dataDir = await Deno.makeTempDir({ prefix: "ugochat-bench-" });
+  const databasePath = resolve(dataDir, "ugochat.db");
+  // Open once through the store so the schema exists, then seed real users and sessions.
+  const seeded = await seedUsers(databasePath, users, dmPairs);
+  const dm = dmPairs ? await directConversationIds(databasePath, seeded) : undefined;
+  const env = {
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DATA_DIR: dataDir,
+    LOG_LEVEL: "warn",
+    MESSAGES_PER_10S: "1000000000",
+    SOCKETS_PER_USER: "100000",
+    LOGIN_PER_IP_PER_MIN: "1000000000",
+    REGISTER_PER_IP_PER_HOUR: "1000000000",
+  };
+  const flags = serverPermissionFlags(loadConfig(env));
+  const p = await startProcess(
+    pinned(0, [Deno.execPath(), "run", ...flags, resolve(APP_DIR, "main.ts")]),
+    { ...env, LOG_LEVEL: "info" },
+    /listen=http:\/\/[^ ]+:(\d+)/,
+  );
+  return {
+    kind,
+    ...p,
+    users: seeded.map((u) => ({ cookie: u.cookie })),
+    dm,
+    async stop() {
+      await p.stop();
+      await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+async function loadgen(config: LoadConfig): Promise<Record<string, unknown>> {
+  const file = await Deno.makeTempFile({ suffix: ".json" });
+  await Deno.writeTextFile(file, JSON.stringify(config));
+  const out = await new Deno.Command(pinned(1, [Deno.execPath()])[0], {
+    args: [...pinned(1, [Deno.execPath()]).slice(1), "run", "-A", `${BENCH}/loadgen.ts`, file],
+    stdout: "piped",
+    stderr: "inherit",
+    cwd: APP_DIR,
+  }).output();
+  await Deno.remove(file);
+  const text = new TextDecoder().decode(out.stdout).trim().split("\n").at(-1) ?? "";
+  if (!out.success) throw new Error(`loadgen failed: ${text}`);
+  return JSON.parse(text);
+}
+
+type Step = {
+  target_deliveries_per_s: number;
+  deliveries_per_s: number;
+  delivered_fraction: number;
+  p50_ms: number | null;
+  p99_ms: number | null;
+  cpu_us_per_delivery: number | null;
+  client_bound: boolean;
+};
+
+function summarizeSteps(steps: Step[], at: number) {
+  const passing = steps.filter((s) =>
+    s.delivered_fraction >= 0.99 && (s.p99_ms ?? Infinity) <= 100
+  );
+  const best = passing.reduce<Step | null>(
+    (a, s) => (!a || s.deliveries_per_s > a.deliveries_per_s ? s : a),
+    null,
+  );
+  const atRate = steps.find((s) => s.target_deliveries_per_s === at);
+  return {
+    deliveries_per_s: best?.deliveries_per_s ?? 0,
+    client_bound: best?.client_bound ?? false,
+    p50_ms: atRate?.p50_ms ?? null,
+    p99_ms: atRate?.p99_ms ?? null,
+    cpu_us_per_delivery: atRate?.cpu_us_per_delivery ?? null,
+    steps,
+  };
+}
+
+const median = (values: number[]) => {
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : null;
+};
+
+/** Runs one scenario for each implementation, REPS times, alternating the order. */
+async function scenario(
+  name: string,
+  kinds: Kind[],
+  run: (kind: Kind) => Promise<Record<string, unknown>>,
+): Promise<Record<Kind, Record<string, unknown>[]>> {
+  const results = { reference: [], ugochat: [], socketio: [] } as Record<
+    Kind,
+    Record<string, unknown>[]
+  >;
+  for (let rep = 0; rep < REPS; rep++) {
+    const order = rep % 2 ? [...kinds].reverse() : kinds;
+    for (const kind of order) {
+      console.error(`  ${name}: ${kind} (repetition ${rep + 1}/${REPS})`);
+      results[kind].push(await run(kind));
+    }
+  }
+  return results;
+}
+
+const KINDS: Kind[] = hasNode ? ["reference", "ugochat", "socketio"] : ["reference", "ugochat"];
+const report: Record<string, unknown> = {};
+const PAYLOAD = 128;
+
+function combine(
+  runs: Record<Kind, Record<string, unknown>[]>,
+  fields: string[],
+  headline: string,
+  lowerIsBetter = false,
+) {
+  const entry: Record<string, unknown> = {};
+  for (const kind of ["ugochat", "reference", "socketio"] as Kind[]) {
+    if (!runs[kind].length) {
+      entry[kind] = kind === "socketio" && !hasNode ? "not run" : null;
+      continue;
+    }
+    const merged: Record<string, unknown> = { runs: runs[kind].length };
+    for (const field of fields) merged[field] = median(runs[kind].map((r) => Number(r[field])));
+    merged.client_bound = runs[kind].some((r) => r.client_bound === true);
+    entry[kind] = merged;
+  }
+  const value = (kind: Kind) =>
+    (entry[kind] as Record<string, number> | null | string)?.[headline as never] as
+      | number
+      | undefined;
+  const ratio = (other: Kind) => {
+    const a = value("ugochat");
+    const b = value(other);
+    if (typeof a !== "number" || typeof b !== "number" || !b) return null;
+    return Number((a / b).toFixed(3));
+  };
+  entry.ratio = { reference: ratio("reference"), socketio: ratio("socketio") };
+  entry.headline = `${headline}${lowerIsBetter ? " (lower is better)" : ""}`;
+  return entry;
+}
+
+const stepSeconds = QUICK ? 1 : 3;
+const fanoutRates = QUICK
+  ? [25_000, 100_000, 200_000, 400_000]
+  : [25_000, 50_000, 100_000, 150_000, 200_000, 300_000, 400_000, 600_000];
+const bigRoomUsers = QUICK ? 1000 : Math.min(5000, maxConnections);
+const bigRoomRates = QUICK ? [50_000, 200_000] : [50_000, 100_000, 200_000, 300_000, 500_000];
+
+console.error("fanout: 200 users, 10 senders, 128-byte messages, stepped rate");
+const fanoutRuns = await scenario("fanout", KINDS, async (kind) => {
+  const server = await startServer(kind, 200);
+  try {
+    const result = await loadgen({
+      kind,
+      port: server.port,
+      serverPid: server.pid,
+      scenario: "fanout",
+      users: server.users,
+      senders: 10,
+      payloadBytes: PAYLOAD,
+      rates: fanoutRates,
+      stepSeconds,
+    }) as { steps: Step[] };
+    return summarizeSteps(result.steps, 100_000);
+  } finally {
+    await server.stop();
+  }
+});
+report.fanout = combine(
+  fanoutRuns,
+  ["deliveries_per_s", "p50_ms", "p99_ms", "cpu_us_per_delivery"],
+  "deliveries_per_s",
+);
+
+console.error(`big_room: ${bigRoomUsers} users, 5 senders`);
+const bigRuns = await scenario("big_room", KINDS, async (kind) => {
+  const server = await startServer(kind, bigRoomUsers);
+  try {
+    const result = await loadgen({
+      kind,
+      port: server.port,
+      serverPid: server.pid,
+      scenario: "fanout",
+      users: server.users,
+      senders: 5,
+      payloadBytes: PAYLOAD,
+      rates: bigRoomRates,
+      stepSeconds,
+    }) as { steps: Step[] };
+    return { ...summarizeSteps(result.steps, 50_000), users: bigRoomUsers };
+  } finally {
+    await server.stop();
+  }
+});
+report.big_room = combine(bigRuns, [
+  "deliveries_per_s",
+  "p50_ms",
+  "p99_ms",
+  "cpu_us_per_delivery",
+  "users",
+], "deliveries_per_s");
+
+const idleSteps = QUICK ? [500, 1500] : [1000, Math.min(5000, maxConnections)];
+console.error(`idle: ${idleSteps.join(" → ")} connected users`);
+const idleRuns = await scenario("idle", KINDS, async (kind) => {
+  const server = await startServer(kind, idleSteps.at(-1)!);
+  try {
+    return await loadgen({
+      kind,
+      port: server.port,
+      serverPid: server.pid,
+      scenario: "idle",
+      users: server.users,
+      senders: 0,
+      payloadBytes: PAYLOAD,
+      rates: [],
+      stepSeconds,
+      idleSteps,
+    });
+  } finally {
+    await server.stop();
+  }
+});
+report.idle = combine(idleRuns, ["kib_per_conn", "idle_cpu_percent"], "kib_per_conn", true);
+
+const pairs = QUICK ? 200 : 500;
+console.error(`dm: ${pairs} pairs of friends`);
+const dmRuns = await scenario("dm", ["ugochat"], async () => {
+  const server = await startServer("ugochat", pairs * 2, true);
+  try {
+    return await loadgen({
+      kind: "ugochat",
+      port: server.port,
+      serverPid: server.pid,
+      scenario: "dm",
+      users: server.users,
+      senders: pairs * 2,
+      payloadBytes: PAYLOAD,
+      rates: [],
+      stepSeconds: QUICK ? 3 : 10,
+      dmConversations: server.dm,
+    });
+  } finally {
+    await server.stop();
+  }
+});
+report.dm = combine(dmRuns, ["acked_per_s", "p50_ms", "p99_ms", "cpu_us_per_ack"], "acked_per_s");
+
+console.error("overload: twice the fan-out maximum");
+const overloadRuns = await scenario("overload", KINDS, async (kind) => {
+  const max =
+    Number((report.fanout as Record<string, Record<string, number>>)[kind]?.deliveries_per_s) ||
+    100_000;
+  const server = await startServer(kind, 200);
+  try {
+    const result = await loadgen({
+      kind,
+      port: server.port,
+      serverPid: server.pid,
+      scenario: "overload",
+      users: server.users,
+      senders: 10,
+      payloadBytes: PAYLOAD,
+      rates: [2 * max],
+      stepSeconds: QUICK ? 3 : 10,
+    }) as Record<string, unknown>;
+    return {
+      ...result,
+      rss_ratio: Number(result.peak_rss_mib) / Number(result.idle_rss_mib),
+      recovered: result.recovered ? 1 : 0,
+    };
+  } finally {
+    await server.stop();
+  }
+});
+report.overload = combine(
+  overloadRuns,
+  ["idle_rss_mib", "peak_rss_mib", "rss_ratio", "recovered"],
+  "peak_rss_mib",
+  true,
+);
+
+const reconnectClients = QUICK ? 500 : Math.min(2000, maxConnections);
+console.error(`reconnect: ${reconnectClients} clients drop at once and come back`);
+const reconnectRuns = await scenario("reconnect", KINDS, async (kind) => {
+  const server = await startServer(kind, reconnectClients + 1);
+  try {
+    const result = await loadgen({
+      kind,
+      port: server.port,
+      serverPid: server.pid,
+      scenario: "reconnect",
+      users: server.users,
+      senders: 1,
+      payloadBytes: PAYLOAD,
+      rates: [],
+      stepSeconds,
+    }) as Record<string, unknown>;
+    return { ...result, complete: result.complete ? 1 : 0 };
+  } finally {
+    await server.stop();
+  }
+});
+report.reconnect = combine(reconnectRuns, ["seconds", "complete", "clients"], "seconds", true);
+
+const cpuModel = /model name\s*:\s*(.*)/.exec(await Deno.readTextFile("/proc/cpuinfo"))?.[1] ??
+  "unknown";
+report.machine = {
+  cores: navigator.hardwareConcurrency,
+  cpu_model: cpuModel,
+  kernel: Deno.osRelease(),
+  deno: Deno.version.deno,
+  node: hasNode
+    ? new TextDecoder().decode(
+      (await new Deno.Command("node", { args: ["--version"], stdout: "piped" }).output()).stdout,
+    ).trim()
+    : null,
+  taskset: hasTaskset,
+  quick: QUICK,
+  repetitions: REPS,
+  date: new Date().toISOString(),
+};
+
+await Deno.mkdir(`${BENCH}/results`, { recursive: true });
+await Deno.writeTextFile(`${BENCH}/results/latest.json`, JSON.stringify(report, null, 2) + "\n");
+printTable(report);
+
+function printTable(r: Record<string, unknown>) {
+  const fmt = (
+    v: unknown,
+  ) => (typeof v === "number"
+    ? (Math.abs(v) >= 100 ? Math.round(v).toLocaleString("en") : v.toFixed(2))
+    : String(v ?? "—"));
+  const rows: string[][] = [[
+    "scenario",
+    "figure",
+    "ugochat",
+    "reference",
+    "socketio",
+    "÷ reference",
+    "÷ socketio",
+  ]];
+  const lines: [string, string][] = [
+    ["fanout", "deliveries_per_s"],
+    ["fanout", "p50_ms"],
+    ["fanout", "p99_ms"],
+    ["fanout", "cpu_us_per_delivery"],
+    ["big_room", "deliveries_per_s"],
+    ["big_room", "p99_ms"],
+    ["idle", "kib_per_conn"],
+    ["idle", "idle_cpu_percent"],
+    ["dm", "acked_per_s"],
+    ["dm", "p99_ms"],
+    ["overload", "idle_rss_mib"],
+    ["overload", "peak_rss_mib"],
+    ["overload", "recovered"],
+    ["reconnect", "seconds"],
+  ];
+  for (const [name, field] of lines) {
+    const entry = r[name] as Record<string, Record<string, unknown> | string | null>;
+    const cell = (kind: Kind) => {
+      const v = entry[kind];
+      if (typeof v === "string" || v === null) return v ?? "—";
+      return fmt(v[field]) +
+        (v.client_bound && field === "deliveries_per_s" ? " (client-bound)" : "");
+    };
+    const ratio = entry.ratio as unknown as Record<string, number | null>;
+    const headline = String(entry.headline).startsWith(field);
+    rows.push([
+      name,
+      field,
+      cell("ugochat"),
+      cell("reference"),
+      cell("socketio"),
+      headline ? fmt(ratio.reference) : "",
+      headline ? fmt(ratio.socketio) : "",
+    ]);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  console.log(rows.map((row) => row.map((c, i) => c.padEnd(widths[i])).join("  ")).join("\n"));
+  const m = r.machine as Record<string, unknown>;
+  console.log(
+    `\n${m.cores} cores, ${m.cpu_model}, kernel ${m.kernel}, Deno ${m.deno}, Node ${
+      m.node ?? "absent"
+    }; ${m.repetitions} repetition(s), medians`,
+  );
+}

@@ -1,0 +1,44 @@
+// Creates benchmark users and logs them in, straight through the store and sessions
+// modules (one shared argon2 hash, so that 5000 users do not cost 5000 hashes).
+import { hash } from "@node-rs/argon2";
+import { createSessions } from "../lib/sessions.ts";
+import { openSqliteStore } from "../lib/store.ts";
+
+export type Seeded = { id: number; username: string; cookie: string }[];
+
+export async function seedUsers(
+  databasePath: string,
+  count: number,
+  friendsInPairs = false,
+): Promise<Seeded> {
+  const store = openSqliteStore(databasePath);
+  const sessions = createSessions(store);
+  const passwordHash = await hash("benchmark password, never used to log in");
+  const users: Seeded = [];
+  for (let i = 0; i < count; i++) {
+    const user = (await store.createUser(`bench${i}`, passwordHash, Date.now()))!;
+    const { token } = await sessions.create(user.id);
+    users.push({ ...user, cookie: `ugochat_session=${token}` });
+  }
+  if (friendsInPairs) {
+    for (let i = 0; i + 1 < count; i += 2) {
+      await store.makeFriends(users[i].id, users[i + 1].id, Date.now());
+      await store.directConversation(users[i].id, users[i + 1].id, Date.now());
+    }
+  }
+  store.close();
+  return users;
+}
+
+export async function directConversationIds(
+  databasePath: string,
+  users: Seeded,
+): Promise<number[]> {
+  const store = openSqliteStore(databasePath);
+  const ids = [];
+  for (let i = 0; i + 1 < users.length; i += 2) {
+    ids.push((await store.directConversation(users[i].id, users[i + 1].id, Date.now())).id);
+  }
+  store.close();
+  return ids;
+}
