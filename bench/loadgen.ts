@@ -51,7 +51,9 @@ function stampOf(p: Uint8Array): number {
 type Client = RawSocket & {
   deliveries: number;
   probe: boolean;
+  /** Delivery latencies (probes only), and acknowledgement latencies. */
   latencies: number[];
+  ackLatencies: number[];
   acks: Map<string, number>;
 };
 
@@ -69,12 +71,16 @@ async function connect(config: Config, user: User, probe: boolean): Promise<Clie
   socket.deliveries = 0;
   socket.probe = probe;
   socket.latencies = [];
+  socket.ackLatencies = [];
   socket.acks = new Map();
   const ready = Promise.withResolvers<void>();
   socket.onText = (p) => {
     if (isDelivery(kind, p)) {
       socket.deliveries++;
-      if (socket.probe) socket.latencies.push(now() - stampOf(p));
+      if (socket.probe) {
+        const stamp = stampOf(p);
+        if (Number.isFinite(stamp)) socket.latencies.push(now() - stamp);
+      }
       return;
     }
     if (kind === "socketio") {
@@ -92,11 +98,12 @@ async function connect(config: Config, user: User, probe: boolean): Promise<Clie
         const sentAt = socket.acks.get(clientId);
         if (sentAt !== undefined) {
           socket.acks.delete(clientId);
-          socket.latencies.push(now() - sentAt);
+          socket.ackLatencies.push(now() - sentAt);
         }
       }
     }
   };
+  socket.start();
   if (kind === "reference") ready.resolve();
   await ready.promise;
   return socket;
@@ -248,13 +255,12 @@ async function dm(config: Config) {
         }"}`,
       );
     };
-    const before = client.latencies.length;
-    let counted = before;
+    let counted = 0;
     return (async () => {
       for (let w = 0; w < WINDOW; w++) sendOne();
       while (!stop) {
         await sleep(1);
-        const fresh = client.latencies.length - counted;
+        const fresh = client.ackLatencies.length - counted;
         counted += fresh;
         acked += fresh;
         for (let k = 0; k < fresh && !stop; k++) sendOne();
@@ -265,7 +271,7 @@ async function dm(config: Config) {
   stop = true;
   const elapsed = (now() - started) / 1000;
   await Promise.all(pumps);
-  const latencies = clients.flatMap((c) => c.latencies).sort((a, b) => a - b);
+  const latencies = clients.flatMap((c) => c.ackLatencies).sort((a, b) => a - b);
   const generatorCpu = (100 * (cpuSeconds("self") - self0)) / elapsed;
   const serverCpu = cpuSeconds(config.serverPid) - cpu0;
   clients.forEach((c) => c.close());

@@ -9,6 +9,9 @@ import { directConversationIds, seedUsers } from "./seed.ts";
 import type { Kind } from "./wire.ts";
 
 const QUICK = Deno.args.includes("--quick");
+const ONLY = Deno.args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
+const wanted = (name: string) => !ONLY || ONLY.includes(name);
+const PROFILE = Deno.args.includes("--profile"); // ugochat runs with --cpu-prof into bench/results/
 const REPS = QUICK ? 1 : 3;
 const BENCH = resolve(APP_DIR, "bench");
 const hasTaskset = await commandExists("taskset");
@@ -41,7 +44,12 @@ type Server = {
   dm?: number[];
 };
 
-async function startProcess(command: string[], env: Record<string, string>, pattern: RegExp) {
+async function startProcess(
+  command: string[],
+  env: Record<string, string>,
+  pattern: RegExp,
+  graceful = false,
+) {
   const child = new Deno.Command(command[0], {
     args: command.slice(1),
     env: { ...env, NO_COLOR: "1" },
@@ -68,7 +76,7 @@ async function startProcess(command: string[], env: Record<string, string>, patt
     pid: child.pid,
     async stop() {
       try {
-        child.kill("SIGKILL");
+        child.kill(graceful ? "SIGTERM" : "SIGKILL"); // SIGTERM lets a profile be written
       } catch { /* gone */ }
       await child.status;
     },
@@ -109,9 +117,16 @@ async function startServer(kind: Kind, users: number, dmPairs = false): Promise<
   };
   const flags = serverPermissionFlags(loadConfig(env));
   const p = await startProcess(
-    pinned(0, [Deno.execPath(), "run", ...flags, resolve(APP_DIR, "main.ts")]),
+    pinned(0, [
+      Deno.execPath(),
+      "run",
+      ...flags,
+      ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${BENCH}/results`] : []),
+      resolve(APP_DIR, "main.ts"),
+    ]),
     { ...env, LOG_LEVEL: "info" },
     /listen=http:\/\/[^ ]+:(\d+)/,
+    PROFILE,
   );
   return {
     kind,
@@ -237,162 +252,174 @@ const fanoutRates = QUICK
 const bigRoomUsers = QUICK ? 1000 : Math.min(5000, maxConnections);
 const bigRoomRates = QUICK ? [50_000, 200_000] : [50_000, 100_000, 200_000, 300_000, 500_000];
 
-console.error("fanout: 200 users, 10 senders, 128-byte messages, stepped rate");
-const fanoutRuns = await scenario("fanout", KINDS, async (kind) => {
-  const server = await startServer(kind, 200);
-  try {
-    const result = await loadgen({
-      kind,
-      port: server.port,
-      serverPid: server.pid,
-      scenario: "fanout",
-      users: server.users,
-      senders: 10,
-      payloadBytes: PAYLOAD,
-      rates: fanoutRates,
-      stepSeconds,
-    }) as { steps: Step[] };
-    return summarizeSteps(result.steps, 100_000);
-  } finally {
-    await server.stop();
-  }
-});
-report.fanout = combine(
-  fanoutRuns,
-  ["deliveries_per_s", "p50_ms", "p99_ms", "cpu_us_per_delivery"],
-  "deliveries_per_s",
-);
+if (wanted("fanout")) {
+  console.error("fanout: 200 users, 10 senders, 128-byte messages, stepped rate");
+  const fanoutRuns = await scenario("fanout", KINDS, async (kind) => {
+    const server = await startServer(kind, 200);
+    try {
+      const result = await loadgen({
+        kind,
+        port: server.port,
+        serverPid: server.pid,
+        scenario: "fanout",
+        users: server.users,
+        senders: 10,
+        payloadBytes: PAYLOAD,
+        rates: fanoutRates,
+        stepSeconds,
+      }) as { steps: Step[] };
+      return summarizeSteps(result.steps, 100_000);
+    } finally {
+      await server.stop();
+    }
+  });
+  report.fanout = combine(
+    fanoutRuns,
+    ["deliveries_per_s", "p50_ms", "p99_ms", "cpu_us_per_delivery"],
+    "deliveries_per_s",
+  );
+}
 
-console.error(`big_room: ${bigRoomUsers} users, 5 senders`);
-const bigRuns = await scenario("big_room", KINDS, async (kind) => {
-  const server = await startServer(kind, bigRoomUsers);
-  try {
-    const result = await loadgen({
-      kind,
-      port: server.port,
-      serverPid: server.pid,
-      scenario: "fanout",
-      users: server.users,
-      senders: 5,
-      payloadBytes: PAYLOAD,
-      rates: bigRoomRates,
-      stepSeconds,
-    }) as { steps: Step[] };
-    return { ...summarizeSteps(result.steps, 50_000), users: bigRoomUsers };
-  } finally {
-    await server.stop();
-  }
-});
-report.big_room = combine(bigRuns, [
-  "deliveries_per_s",
-  "p50_ms",
-  "p99_ms",
-  "cpu_us_per_delivery",
-  "users",
-], "deliveries_per_s");
+if (wanted("big_room")) {
+  console.error(`big_room: ${bigRoomUsers} users, 5 senders`);
+  const bigRuns = await scenario("big_room", KINDS, async (kind) => {
+    const server = await startServer(kind, bigRoomUsers);
+    try {
+      const result = await loadgen({
+        kind,
+        port: server.port,
+        serverPid: server.pid,
+        scenario: "fanout",
+        users: server.users,
+        senders: 5,
+        payloadBytes: PAYLOAD,
+        rates: bigRoomRates,
+        stepSeconds,
+      }) as { steps: Step[] };
+      return { ...summarizeSteps(result.steps, 50_000), users: bigRoomUsers };
+    } finally {
+      await server.stop();
+    }
+  });
+  report.big_room = combine(bigRuns, [
+    "deliveries_per_s",
+    "p50_ms",
+    "p99_ms",
+    "cpu_us_per_delivery",
+    "users",
+  ], "deliveries_per_s");
+}
 
 const idleSteps = QUICK ? [500, 1500] : [1000, Math.min(5000, maxConnections)];
-console.error(`idle: ${idleSteps.join(" → ")} connected users`);
-const idleRuns = await scenario("idle", KINDS, async (kind) => {
-  const server = await startServer(kind, idleSteps.at(-1)!);
-  try {
-    return await loadgen({
-      kind,
-      port: server.port,
-      serverPid: server.pid,
-      scenario: "idle",
-      users: server.users,
-      senders: 0,
-      payloadBytes: PAYLOAD,
-      rates: [],
-      stepSeconds,
-      idleSteps,
-    });
-  } finally {
-    await server.stop();
-  }
-});
-report.idle = combine(idleRuns, ["kib_per_conn", "idle_cpu_percent"], "kib_per_conn", true);
+if (wanted("idle")) {
+  console.error(`idle: ${idleSteps.join(" → ")} connected users`);
+  const idleRuns = await scenario("idle", KINDS, async (kind) => {
+    const server = await startServer(kind, idleSteps.at(-1)!);
+    try {
+      return await loadgen({
+        kind,
+        port: server.port,
+        serverPid: server.pid,
+        scenario: "idle",
+        users: server.users,
+        senders: 0,
+        payloadBytes: PAYLOAD,
+        rates: [],
+        stepSeconds,
+        idleSteps,
+      });
+    } finally {
+      await server.stop();
+    }
+  });
+  report.idle = combine(idleRuns, ["kib_per_conn", "idle_cpu_percent"], "kib_per_conn", true);
+}
 
 const pairs = QUICK ? 200 : 500;
-console.error(`dm: ${pairs} pairs of friends`);
-const dmRuns = await scenario("dm", ["ugochat"], async () => {
-  const server = await startServer("ugochat", pairs * 2, true);
-  try {
-    return await loadgen({
-      kind: "ugochat",
-      port: server.port,
-      serverPid: server.pid,
-      scenario: "dm",
-      users: server.users,
-      senders: pairs * 2,
-      payloadBytes: PAYLOAD,
-      rates: [],
-      stepSeconds: QUICK ? 3 : 10,
-      dmConversations: server.dm,
-    });
-  } finally {
-    await server.stop();
-  }
-});
-report.dm = combine(dmRuns, ["acked_per_s", "p50_ms", "p99_ms", "cpu_us_per_ack"], "acked_per_s");
+if (wanted("dm")) {
+  console.error(`dm: ${pairs} pairs of friends`);
+  const dmRuns = await scenario("dm", ["ugochat"], async () => {
+    const server = await startServer("ugochat", pairs * 2, true);
+    try {
+      return await loadgen({
+        kind: "ugochat",
+        port: server.port,
+        serverPid: server.pid,
+        scenario: "dm",
+        users: server.users,
+        senders: pairs * 2,
+        payloadBytes: PAYLOAD,
+        rates: [],
+        stepSeconds: QUICK ? 3 : 10,
+        dmConversations: server.dm,
+      });
+    } finally {
+      await server.stop();
+    }
+  });
+  report.dm = combine(dmRuns, ["acked_per_s", "p50_ms", "p99_ms", "cpu_us_per_ack"], "acked_per_s");
+}
 
-console.error("overload: twice the fan-out maximum");
-const overloadRuns = await scenario("overload", KINDS, async (kind) => {
-  const max =
-    Number((report.fanout as Record<string, Record<string, number>>)[kind]?.deliveries_per_s) ||
-    100_000;
-  const server = await startServer(kind, 200);
-  try {
-    const result = await loadgen({
-      kind,
-      port: server.port,
-      serverPid: server.pid,
-      scenario: "overload",
-      users: server.users,
-      senders: 10,
-      payloadBytes: PAYLOAD,
-      rates: [2 * max],
-      stepSeconds: QUICK ? 3 : 10,
-    }) as Record<string, unknown>;
-    return {
-      ...result,
-      rss_ratio: Number(result.peak_rss_mib) / Number(result.idle_rss_mib),
-      recovered: result.recovered ? 1 : 0,
-    };
-  } finally {
-    await server.stop();
-  }
-});
-report.overload = combine(
-  overloadRuns,
-  ["idle_rss_mib", "peak_rss_mib", "rss_ratio", "recovered"],
-  "peak_rss_mib",
-  true,
-);
+if (wanted("overload")) {
+  console.error("overload: twice the fan-out maximum");
+  const overloadRuns = await scenario("overload", KINDS, async (kind) => {
+    const max =
+      Number((report.fanout as Record<string, Record<string, number>>)[kind]?.deliveries_per_s) ||
+      100_000;
+    const server = await startServer(kind, 200);
+    try {
+      const result = await loadgen({
+        kind,
+        port: server.port,
+        serverPid: server.pid,
+        scenario: "overload",
+        users: server.users,
+        senders: 10,
+        payloadBytes: PAYLOAD,
+        rates: [2 * max],
+        stepSeconds: QUICK ? 3 : 10,
+      }) as Record<string, unknown>;
+      return {
+        ...result,
+        rss_ratio: Number(result.peak_rss_mib) / Number(result.idle_rss_mib),
+        recovered: result.recovered ? 1 : 0,
+      };
+    } finally {
+      await server.stop();
+    }
+  });
+  report.overload = combine(
+    overloadRuns,
+    ["idle_rss_mib", "peak_rss_mib", "rss_ratio", "recovered"],
+    "peak_rss_mib",
+    true,
+  );
+}
 
 const reconnectClients = QUICK ? 500 : Math.min(2000, maxConnections);
-console.error(`reconnect: ${reconnectClients} clients drop at once and come back`);
-const reconnectRuns = await scenario("reconnect", KINDS, async (kind) => {
-  const server = await startServer(kind, reconnectClients + 1);
-  try {
-    const result = await loadgen({
-      kind,
-      port: server.port,
-      serverPid: server.pid,
-      scenario: "reconnect",
-      users: server.users,
-      senders: 1,
-      payloadBytes: PAYLOAD,
-      rates: [],
-      stepSeconds,
-    }) as Record<string, unknown>;
-    return { ...result, complete: result.complete ? 1 : 0 };
-  } finally {
-    await server.stop();
-  }
-});
-report.reconnect = combine(reconnectRuns, ["seconds", "complete", "clients"], "seconds", true);
+if (wanted("reconnect")) {
+  console.error(`reconnect: ${reconnectClients} clients drop at once and come back`);
+  const reconnectRuns = await scenario("reconnect", KINDS, async (kind) => {
+    const server = await startServer(kind, reconnectClients + 1);
+    try {
+      const result = await loadgen({
+        kind,
+        port: server.port,
+        serverPid: server.pid,
+        scenario: "reconnect",
+        users: server.users,
+        senders: 1,
+        payloadBytes: PAYLOAD,
+        rates: [],
+        stepSeconds,
+      }) as Record<string, unknown>;
+      return { ...result, complete: result.complete ? 1 : 0 };
+    } finally {
+      await server.stop();
+    }
+  });
+  report.reconnect = combine(reconnectRuns, ["seconds", "complete", "clients"], "seconds", true);
+}
 
 const cpuModel = /model name\s*:\s*(.*)/.exec(await Deno.readTextFile("/proc/cpuinfo"))?.[1] ??
   "unknown";
@@ -449,6 +476,7 @@ function printTable(r: Record<string, unknown>) {
   ];
   for (const [name, field] of lines) {
     const entry = r[name] as Record<string, Record<string, unknown> | string | null>;
+    if (!entry) continue;
     const cell = (kind: Kind) => {
       const v = entry[kind];
       if (typeof v === "string" || v === null) return v ?? "—";

@@ -35,8 +35,12 @@ export class RawSocket {
     await conn.write(encoder.encode(lines.join("\r\n") + "\r\n\r\n"));
     const socket = new RawSocket(conn);
     await socket.#readHandshake();
-    socket.#pump();
     return socket;
+  }
+
+  /** Starts reading frames: call after setting onText, or the first frames are lost. */
+  start(): void {
+    this.#pump();
   }
 
   async #readHandshake() {

@@ -105,14 +105,28 @@ export function createConversations(deps: {
   }
 
   /** Publishes a stored message to every open socket of every member allowed to see it. */
-  function deliver(row: MessageRow, conversation: ConversationRow) {
+  function deliver(row: MessageRow, other: User | undefined) {
     const frame = JSON.stringify({ type: "message", message: toMessageView(row) });
-    if (conversation.kind === "lobby") {
+    if (!other) {
       bus.publishToEveryone(frame, row.id, blocks.hiddenFrom(row.senderId));
     } else {
       bus.publishToUser(row.senderId, frame, row.id);
-      bus.publishToUser(conversation.with!.id, frame, row.id);
+      bus.publishToUser(other.id, frame, row.id);
     }
+  }
+
+  // Who is in a conversation never changes, so it is looked up once.
+  const MEMBERS_CACHED = 100_000;
+  const members = new Map<number, { kind: "lobby" | "direct"; members: User[] }>();
+  async function membersOf(conversationId: number) {
+    let found = members.get(conversationId);
+    if (!found) {
+      const row = await store.conversationMembers(conversationId);
+      if (!row) return null;
+      if (members.size >= MEMBERS_CACHED) members.clear();
+      members.set(conversationId, found = row);
+    }
+    return found;
   }
 
   return {
@@ -128,36 +142,36 @@ export function createConversations(deps: {
     },
 
     async send(user: User, input: SendInput): Promise<SendResult> {
-      // A retry of a stored message gets the same acknowledgement, whatever changed since.
-      const existing = await store.findMessageByClientId(user.id, input.clientId);
-      if (existing) return { ok: true, ack: ackOf(existing) };
+      // Refusals first look for an earlier copy: a retry of a stored message gets the same
+      // acknowledgement, whatever changed since (the common path never needs this lookup).
+      const refuse = async (code: ErrorCode, message: string): Promise<SendResult> => {
+        const existing = await store.findMessageByClientId(user.id, input.clientId);
+        return existing ? { ok: true, ack: ackOf(existing) } : { ok: false, code, message };
+      };
       const problem = textProblem(input.text);
-      if (problem) return { ok: false, code: "invalid_text", message: problem };
-      const conversation = await store.findConversationFor(user.id, input.conversationId);
-      if (!conversation) return { ok: false, code: "not_found", message: "No such conversation." };
-      if (conversation.kind === "direct") {
-        const other = conversation.with!;
+      if (problem) return refuse("invalid_text", problem);
+      const conversation = await membersOf(input.conversationId);
+      const isMember = conversation &&
+        (conversation.kind === "lobby" || conversation.members.some((m) => m.id === user.id));
+      if (!conversation || !isMember) return refuse("not_found", "No such conversation.");
+      const other = conversation.members.find((m) => m.id !== user.id);
+      if (other) {
         const rel = await store.relationship(user.id, other.id);
         if (rel.aBlockedB || rel.bBlockedA) {
-          return { ok: false, code: "blocked", message: `You cannot message ${other.username}.` };
+          return refuse("blocked", `You cannot message ${other.username}.`);
         }
         if (!rel.friends) {
-          return {
-            ok: false,
-            code: "not_friends",
-            message: `You and ${other.username} are not friends.`,
-          };
+          return refuse("not_friends", `You and ${other.username} are not friends.`);
         }
       }
       const wait = sends.take(String(user.id));
-      if (wait) {
-        return { ok: false, code: "rate_limited", message: `Slow down: try again in ${wait} s.` };
-      }
+      if (wait) return refuse("rate_limited", `Slow down: try again in ${wait} s.`);
       let stored;
       try {
         stored = await store.insertMessage({
-          conversationId: conversation.id,
+          conversationId: input.conversationId,
           senderId: user.id,
+          senderName: user.username,
           clientId: input.clientId,
           text: input.text.trim(),
           at: Date.now(),
@@ -174,7 +188,7 @@ export function createConversations(deps: {
       return {
         ok: true,
         ack: ackOf(row),
-        deliver: stored.duplicate ? undefined : () => deliver(row, conversation),
+        deliver: stored.duplicate ? undefined : () => deliver(row, other),
       };
     },
 

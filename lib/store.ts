@@ -37,6 +37,7 @@ export type MessageRow = {
 export type NewMessage = {
   conversationId: number;
   senderId: number;
+  senderName: string;
   clientId: string;
   text: string;
   at: number;
@@ -93,8 +94,15 @@ export type Store = {
   /** The conversation if the user is in it, else null: ids of others' conversations do not leak. */
   findConversationFor(userId: number, conversationId: number): Promise<ConversationRow | null>;
 
-  /** Stores a message once per (sender, clientId); a repeat returns the first one. */
+  /**
+   * Stores a message once per (sender, clientId); a repeat returns the first one. Resolves
+   * once committed. Messages arriving in one event-loop tick share one transaction.
+   */
   insertMessage(message: NewMessage): Promise<StoredMessage>;
+  /** A conversation's kind and, for a direct one, its two members (they never change). */
+  conversationMembers(
+    conversationId: number,
+  ): Promise<{ kind: "lobby" | "direct"; members: User[] } | null>;
   findMessageByClientId(senderId: number, clientId: string): Promise<MessageRow | null>;
   /** Up to `limit` messages before `beforeId`, oldest first, without senders the reader blocked. */
   history(
@@ -292,11 +300,62 @@ export function openSqliteStore(path: string, options: { busyTimeoutMs?: number 
        LIMIT :cap)`,
     ),
     maxMessageId: db.prepare("SELECT COALESCE(MAX(id), 0) AS id FROM messages"),
+    conversationMembers: db.prepare(
+      `SELECT c.kind, lo.id AS low_id, lo.username AS low_name, hi.id AS high_id, hi.username AS high_name
+       FROM conversations c LEFT JOIN users lo ON lo.id = c.user_low LEFT JOIN users hi ON hi.id = c.user_high
+       WHERE c.id = ?`,
+    ),
   };
   const messageByClientId = (senderId: number, clientId: string) => {
     const row = chat.messageByClientId.get(senderId, clientId) as MessageRecord | undefined;
     return row ? toMessage(row) : null;
   };
+  // Group commit: the messages of one event-loop tick go into one transaction, so that a
+  // burst costs one commit instead of one each. Each resolves only once committed.
+  type PendingInsert = {
+    message: NewMessage;
+    resolve: (stored: StoredMessage) => void;
+    reject: (e: unknown) => void;
+  };
+  let pendingInserts: PendingInsert[] = [];
+  function flushInserts() {
+    const batch = pendingInserts;
+    pendingInserts = [];
+    let ids: (number | undefined)[];
+    try {
+      ids = transaction(db, () =>
+        batch.map(({ message: m }) => {
+          const row = chat.insertMessage.get(
+            m.conversationId,
+            m.senderId,
+            m.clientId,
+            m.text,
+            m.at,
+          ) as
+            | { id: number }
+            | undefined;
+          return row?.id;
+        }));
+    } catch (error) {
+      for (const { reject } of batch) reject(error);
+      return;
+    }
+    batch.forEach(({ message: m, resolve, reject }, i) => {
+      const id = ids[i];
+      if (id !== undefined) {
+        const { conversationId, senderId, senderName, clientId, text, at } = m;
+        return resolve({
+          message: { id, conversationId, senderId, senderName, clientId, text, at },
+          duplicate: false,
+        });
+      }
+      try {
+        resolve({ message: messageByClientId(m.senderId, m.clientId)!, duplicate: true }); // stored before
+      } catch (error) {
+        reject(error);
+      }
+    });
+  }
   const done = Promise.resolve();
   return rejectInsteadOfThrow({
     ping: () => {
@@ -460,18 +519,27 @@ export function openSqliteStore(path: string, options: { busyTimeoutMs?: number 
       return Promise.resolve(row ? toConversation(row) : null);
     },
 
-    insertMessage: (m) => {
-      const inserted = chat.insertMessage.get(
-        m.conversationId,
-        m.senderId,
-        m.clientId,
-        m.text,
-        m.at,
-      ) as
-        | { id: number }
+    insertMessage: (m) =>
+      new Promise<StoredMessage>((resolve, reject) => {
+        pendingInserts.push({ message: m, resolve, reject });
+        if (pendingInserts.length === 1) setTimeout(flushInserts, 0);
+      }),
+    conversationMembers: (conversationId) => {
+      const row = chat.conversationMembers.get(conversationId) as
+        | {
+          kind: "lobby" | "direct";
+          low_id: number | null;
+          low_name: string;
+          high_id: number;
+          high_name: string;
+        }
         | undefined;
-      const message = messageByClientId(m.senderId, m.clientId)!;
-      return Promise.resolve({ message, duplicate: !inserted });
+      if (!row) return Promise.resolve(null);
+      const members = row.low_id === null ? [] : [{ id: row.low_id, username: row.low_name }, {
+        id: row.high_id,
+        username: row.high_name,
+      }];
+      return Promise.resolve({ kind: row.kind, members });
     },
     findMessageByClientId: (senderId, clientId) =>
       Promise.resolve(messageByClientId(senderId, clientId)),
