@@ -341,7 +341,7 @@ if (wanted("dm")) {
   const dmRuns = await scenario("dm", ["ugochat"], async () => {
     const server = await startServer("ugochat", pairs * 2, true);
     try {
-      return await loadgen({
+      const result = await loadgen({
         kind: "ugochat",
         port: server.port,
         serverPid: server.pid,
@@ -349,10 +349,14 @@ if (wanted("dm")) {
         users: server.users,
         senders: pairs * 2,
         payloadBytes: PAYLOAD,
-        rates: [],
-        stepSeconds: QUICK ? 3 : 10,
+        rates: QUICK
+          ? [5_000, 10_000, 20_000, 30_000]
+          : [5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 40_000],
+        stepSeconds: QUICK ? 1 : 3,
         dmConversations: server.dm,
       });
+      console.error(`    steps: ${JSON.stringify(result.steps)}`);
+      return result;
     } finally {
       await server.stop();
     }
@@ -363,8 +367,10 @@ if (wanted("dm")) {
 if (wanted("overload")) {
   console.error("overload: twice the fan-out maximum");
   const overloadRuns = await scenario("overload", KINDS, async (kind) => {
-    const max =
-      Number((report.fanout as Record<string, Record<string, number>>)[kind]?.deliveries_per_s) ||
+    const max = Number(
+      (report.fanout as Record<string, Record<string, number>> | undefined)?.[kind]
+        ?.deliveries_per_s,
+    ) ||
       100_000;
     const server = await startServer(kind, 200);
     try {

@@ -156,11 +156,11 @@ export function createConversations(deps: {
       if (!conversation || !isMember) return refuse("not_found", "No such conversation.");
       const other = conversation.members.find((m) => m.id !== user.id);
       if (other) {
-        const rel = await store.relationship(user.id, other.id);
-        if (rel.aBlockedB || rel.bBlockedA) {
+        // Blocks are kept in memory; only friendship needs the store (one index probe).
+        if (blocks.between(user.id, other.id)) {
           return refuse("blocked", `You cannot message ${other.username}.`);
         }
-        if (!rel.friends) {
+        if (!(await store.areFriends(user.id, other.id))) {
           return refuse("not_friends", `You and ${other.username} are not friends.`);
         }
       }

@@ -12,6 +12,10 @@ import type { Realtime } from "../lib/realtime.ts";
 import type { User } from "../lib/store.ts";
 
 const MAX_BAD_FRAMES = 20; // per socket, before it is closed as broken
+// Frames waiting to be handled, per socket: beyond this a client sends faster than we can
+// store, and the excess is refused rather than held in memory.
+const MAX_INBOX_BYTES = 1024 * 1024;
+const CLIENT_ID = /"clientId"\s*:\s*"([0-9a-fA-F-]{36})"/;
 
 const utf8 = new TextEncoder();
 function byteLength(text: string): number {
@@ -54,6 +58,7 @@ export function chatSocketRoutes(deps: { config: Config; realtime: Realtime; log
     );
     const reply = (frame: object) => connection.send(JSON.stringify(frame));
     let inbox = Promise.resolve(); // frames from one socket are handled in order
+    let inboxBytes = 0;
     let badFrames = 0;
 
     socket.onopen = () => {
@@ -101,9 +106,19 @@ export function chatSocketRoutes(deps: { config: Config; realtime: Realtime; log
         return connection.close(CLOSE.TOO_BIG, "frame over 64 KiB");
       }
       const data = event.data;
+      if (inboxBytes + data.length > MAX_INBOX_BYTES) {
+        const clientId = CLIENT_ID.exec(data)?.[1]; // unparsed, but worth naming: the client can retry it
+        return reply({
+          type: "error",
+          code: "rate_limited",
+          message: "Too many frames at once: slow down and retry.",
+          clientId,
+        });
+      }
+      inboxBytes += data.length;
       inbox = inbox.then(() => handle(data)).catch((error) => {
         log.error("socket.frame_failed", { user: user.username }, error);
-      });
+      }).finally(() => (inboxBytes -= data.length));
     };
 
     function refuse(code: string, message: string) {
