@@ -201,7 +201,18 @@ async function overload(config: Config) {
   const senders = clients.slice(0, config.senders);
   const load = await step(config, clients, senders, config.rates[0], config.stepSeconds);
   await sleep(2000);
-  const after = await step(config, clients, senders, Math.min(20_000, config.rates[0] / 10), 2);
+  // Clients the server dropped as too slow come back, as real ones do, before recovery is judged.
+  const back = await Promise.all(
+    clients.map((c, i) => (c.closed ? connect(config, config.users[i], i % 10 === 0) : c)),
+  );
+  const after = await step(
+    config,
+    back,
+    back.slice(0, config.senders),
+    Math.min(20_000, config.rates[0] / 10),
+    2,
+  );
+  clients.splice(0, clients.length, ...back);
   clearInterval(sampler);
   clients.forEach((c) => c.close());
   return {

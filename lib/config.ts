@@ -114,3 +114,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   });
   throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
 }
+
+/** Reads every setting from this process's environment (which needs --allow-env for them). */
+export function loadConfigFromEnv(): Config {
+  return loadConfig(Object.fromEntries(settingNames.map((name) => [name, Deno.env.get(name)])));
+}

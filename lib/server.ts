@@ -1,7 +1,7 @@
 // Starts UgoChat: opens the store, serves the app, and shuts down gracefully.
 import { resolve } from "node:path";
 import { createAppWithServices, type Services } from "./app.tsx";
-import { type Config, ConfigError, loadConfig, settingNames } from "./config.ts";
+import { type Config, ConfigError, loadConfigFromEnv } from "./config.ts";
 import { SchemaTooNewError } from "./db.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { openSqliteStore, type Store } from "./store.ts";
@@ -79,7 +79,7 @@ export async function startServer(
 export async function runFromEnvironment(): Promise<void> {
   let config: Config;
   try {
-    config = loadConfig(Object.fromEntries(settingNames.map((name) => [name, Deno.env.get(name)])));
+    config = loadConfigFromEnv();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);

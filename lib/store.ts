@@ -322,7 +322,9 @@ export function openSqliteStore(path: string, options: { busyTimeoutMs?: number 
     reject: (e: unknown) => void;
   };
   let pendingInserts: PendingInsert[] = [];
+  let lastFlushAt = -Infinity;
   function flushInserts() {
+    lastFlushAt = performance.now();
     const batch = pendingInserts;
     pendingInserts = [];
     let ids: (number | undefined)[];
@@ -527,7 +529,12 @@ export function openSqliteStore(path: string, options: { busyTimeoutMs?: number 
     insertMessage: (m) =>
       new Promise<StoredMessage>((resolve, reject) => {
         pendingInserts.push({ message: m, resolve, reject });
-        if (pendingInserts.length === 1) setTimeout(flushInserts, GROUP_COMMIT_MS);
+        if (pendingInserts.length > 1) return;
+        // Under load (a flush just happened) wait a moment to gather a batch; when quiet,
+        // commit right after the current handler: no waiting when there is nothing to share.
+        if (performance.now() - lastFlushAt < GROUP_COMMIT_MS * 2) {
+          setTimeout(flushInserts, GROUP_COMMIT_MS);
+        } else queueMicrotask(flushInserts);
       }),
     conversationMembers: (conversationId) => {
       const row = chat.conversationMembers.get(conversationId) as

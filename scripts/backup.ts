@@ -1,13 +1,11 @@
 // `deno task backup [file]`: a consistent copy of the live database (VACUUM INTO),
 // safe to run while UgoChat serves.
 import { resolve } from "node:path";
-import { loadConfig, settingNames } from "../lib/config.ts";
+import { loadConfigFromEnv } from "../lib/config.ts";
 import { DATABASE_FILE } from "../lib/server.ts";
 import { openSqliteStore } from "../lib/store.ts";
 
-const config = loadConfig(
-  Object.fromEntries(settingNames.map((name) => [name, Deno.env.get(name)])),
-);
+const config = loadConfigFromEnv();
 const stamp = new Date().toISOString().replaceAll(":", "-").replace(/\..*/, "");
 const target = resolve(Deno.args[0] ?? `${config.DATA_DIR}/backup-${stamp}.db`);
 const store = openSqliteStore(resolve(config.DATA_DIR, DATABASE_FILE));

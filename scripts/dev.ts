@@ -1,11 +1,9 @@
 // `deno task dev`: rebuilds the client bundle and restarts the server on change.
 import { buildBundle, bundleArgs } from "../lib/build.ts";
 import { APP_DIR, serverPermissionFlags } from "../lib/permissions.ts";
-import { loadConfig, settingNames } from "../lib/config.ts";
+import { loadConfigFromEnv } from "../lib/config.ts";
 
-const config = loadConfig(
-  Object.fromEntries(settingNames.map((name) => [name, Deno.env.get(name)])),
-);
+const config = loadConfigFromEnv();
 await Deno.mkdir(config.DATA_DIR, { recursive: true });
 await buildBundle(); // the server hashes the bundle at its first page, so it must exist
 const run = (args: string[]) => new Deno.Command(Deno.execPath(), { args, cwd: APP_DIR }).spawn();

@@ -2,13 +2,13 @@
 // the server in its own process with the narrowest permissions that work
 // (Deno's flags cannot read DATA_DIR from the environment themselves).
 import { resolve } from "node:path";
-import { ConfigError, loadConfig, settingNames } from "../lib/config.ts";
+import { ConfigError, loadConfigFromEnv } from "../lib/config.ts";
 import { buildBundle } from "../lib/build.ts";
 import { APP_DIR, serverPermissionFlags } from "../lib/permissions.ts";
 
 let config;
 try {
-  config = loadConfig(Object.fromEntries(settingNames.map((name) => [name, Deno.env.get(name)])));
+  config = loadConfigFromEnv();
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(error.message);

@@ -1,7 +1,15 @@
 // The chat page in Chromium, with several people in separate browser contexts.
 import assert from "node:assert/strict";
 import { browserTest, launchBrowser, newPage, screenshot } from "../helpers/browser.ts";
-import { friendItem, log, registerInBrowser, say, waitLive } from "../helpers/chat_page.ts";
+import {
+  addFriend,
+  befriendInBrowser,
+  friendItem,
+  log,
+  registerInBrowser,
+  say,
+  waitLive,
+} from "../helpers/chat_page.ts";
 import { spawnServer, startTestServer } from "../helpers/server.ts";
 
 Deno.test(
@@ -43,10 +51,7 @@ Deno.test(
     const alice = await registerInBrowser(browser, server.origin, "alice");
     const bob = await registerInBrowser(browser, server.origin, "bob");
     const carol = await registerInBrowser(browser, server.origin, "carol");
-    await alice.page.getByLabel("Add friend").fill("bob");
-    await alice.page.getByLabel("Add friend").press("Enter");
-    await bob.page.getByRole("button", { name: "Accept alice" }).click();
-    await friendItem(alice.page, "bob").getByText("online").waitFor();
+    await befriendInBrowser(alice, "alice", bob, "bob");
 
     const hostile = `<img src=x onerror="alert('xss')"> </script><script>alert(1)</script> & done`;
     await say(alice.page, hostile);
@@ -101,10 +106,7 @@ Deno.test(
     await using browser = await launchBrowser();
     const alice = await registerInBrowser(browser, server.origin, "alice");
     const bob = await registerInBrowser(browser, server.origin, "bob");
-    await alice.page.getByLabel("Add friend").fill("bob");
-    await alice.page.getByLabel("Add friend").press("Enter");
-    await bob.page.getByRole("button", { name: "Accept alice" }).click();
-    await friendItem(alice.page, "bob").getByText("online").waitFor();
+    await befriendInBrowser(alice, "alice", bob, "bob");
     await bob.context.close();
     await friendItem(alice.page, "bob").getByText(/last seen|offline/).waitFor({ timeout: 15_000 });
     assert.equal(
@@ -123,10 +125,7 @@ Deno.test(
     await using browser = await launchBrowser();
     const alice = await registerInBrowser(browser, server.origin, "alice");
     const bob = await registerInBrowser(browser, server.origin, "bob");
-    await alice.page.getByLabel("Add friend").fill("bob");
-    await alice.page.getByLabel("Add friend").press("Enter");
-    await bob.page.getByRole("button", { name: "Accept alice" }).click();
-    await friendItem(bob.page, "alice").waitFor();
+    await befriendInBrowser(alice, "alice", bob, "bob");
 
     await say(alice.page, "lobby hello");
     await alice.page.getByRole("button", { name: "bob", exact: true }).click();
@@ -193,8 +192,7 @@ Deno.test("the chat page passes an automated accessibility check", browserTest, 
   await using browser = await launchBrowser();
   const alice = await registerInBrowser(browser, server.origin, "alice");
   const bob = await registerInBrowser(browser, server.origin, "bob");
-  await bob.page.getByLabel("Add friend").fill("alice");
-  await bob.page.getByLabel("Add friend").press("Enter");
+  await addFriend(bob.page, "alice");
   await say(bob.page, "hi alice, see https://example.com");
   await log(alice.page).getByText("hi alice").waitFor();
   const axeSource = await Deno.readTextFile(
@@ -309,8 +307,7 @@ Deno.test("two tabs of one user stay in sync: sends, reads and friends", browser
     "shown as alice's own in the other tab",
   );
 
-  await bob.page.getByLabel("Add friend").fill("alice");
-  await bob.page.getByLabel("Add friend").press("Enter");
+  await addFriend(bob.page, "alice");
   await alice.page.getByText("bob wants to be friends").waitFor();
   await tab2.getByRole("button", { name: "Accept bob" }).click();
   await friendItem(alice.page, "bob").waitFor();

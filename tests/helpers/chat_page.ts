@@ -36,3 +36,22 @@ export const friendItem = (page: Page, name: string) =>
   page.getByRole("list", { name: "Friends" }).getByRole("listitem").filter({
     has: page.getByRole("button", { name, exact: true }),
   });
+
+/** Sends a friend request by typing a name into "Add friend" and pressing Enter. */
+export async function addFriend(page: Page, name: string) {
+  const box = page.getByLabel("Add friend");
+  await box.fill(name);
+  await box.press("Enter");
+}
+
+/** `from` asks `to` through the page, `to` accepts, and `from` sees them online. */
+export async function befriendInBrowser(
+  from: { page: Page },
+  fromName: string,
+  to: { page: Page },
+  toName: string,
+) {
+  await addFriend(from.page, toName);
+  await to.page.getByRole("button", { name: `Accept ${fromName}` }).click();
+  await friendItem(from.page, toName).getByText("online").waitFor();
+}
