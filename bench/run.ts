@@ -247,10 +247,10 @@ function combine(
 
 const stepSeconds = QUICK ? 1 : 3;
 const fanoutRates = QUICK
-  ? [25_000, 100_000, 200_000, 400_000]
+  ? [25_000, 100_000, 200_000]
   : [25_000, 50_000, 100_000, 150_000, 200_000, 300_000, 400_000, 600_000];
 const bigRoomUsers = QUICK ? 1000 : Math.min(5000, maxConnections);
-const bigRoomRates = QUICK ? [50_000, 200_000] : [50_000, 100_000, 200_000, 300_000, 500_000];
+const bigRoomRates = QUICK ? [50_000, 100_000] : [50_000, 100_000, 200_000, 300_000, 500_000];
 
 if (wanted("fanout")) {
   console.error("fanout: 200 users, 10 senders, 128-byte messages, stepped rate");
@@ -350,7 +350,7 @@ if (wanted("dm")) {
         senders: pairs * 2,
         payloadBytes: PAYLOAD,
         rates: QUICK
-          ? [5_000, 10_000, 20_000, 30_000]
+          ? [5_000, 10_000, 20_000]
           : [5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 40_000],
         stepSeconds: QUICK ? 1 : 3,
         dmConversations: server.dm,
@@ -383,7 +383,7 @@ if (wanted("overload")) {
         senders: 10,
         payloadBytes: PAYLOAD,
         rates: [2 * max],
-        stepSeconds: QUICK ? 3 : 10,
+        stepSeconds: QUICK ? 2 : 10,
       }) as Record<string, unknown>;
       return {
         ...result,

@@ -15,6 +15,9 @@ const GROUP_WITHIN_MS = 5 * 60_000; // consecutive messages from one sender with
 const NEAR_BOTTOM_PX = 80;
 const TYPING_EVERY_MS = 2_000;
 
+const nearBottom = (el: HTMLElement) =>
+  el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
+
 function ConversationPane(props: ConversationPart & { title: string }) {
   const [store] = useState(() => {
     const s = chatStore();
@@ -82,6 +85,10 @@ function Log(
   const [unseenBelow, setUnseenBelow] = useState(false);
   const heightBeforeOlder = useRef<number | null>(null);
   const lastId = messages.at(-1)?.id ?? 0;
+  // Read where the reader is before this render reaches the DOM: a scroll whose event the
+  // browser has not dispatched yet still counts, so a message arriving in that gap does not
+  // yank the reader back to the bottom.
+  if (log.current && heightBeforeOlder.current === null) stick.current = nearBottom(log.current);
 
   useLayoutEffect(() => {
     const el = log.current!;
@@ -97,7 +104,7 @@ function Log(
 
   async function onScroll() {
     const el = log.current!;
-    stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
+    stick.current = nearBottom(el);
     if (stick.current) {
       setUnseenBelow(false);
       store.markActiveRead();
