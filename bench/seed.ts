@@ -26,7 +26,7 @@ export async function seedUsers(
       await store.directConversation(users[i].id, users[i + 1].id, Date.now());
     }
   }
-  store.close();
+  await store.close();
   return users;
 }
 
@@ -39,6 +39,6 @@ export async function directConversationIds(
   for (let i = 0; i + 1 < users.length; i += 2) {
     ids.push((await store.directConversation(users[i].id, users[i + 1].id, Date.now())).id);
   }
-  store.close();
+  await store.close();
   return ids;
 }

@@ -28,7 +28,10 @@ export async function startServer(
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   await Deno.mkdir(config.DATA_DIR, { recursive: true });
   const databasePath = resolve(config.DATA_DIR, DATABASE_FILE);
-  const store = openSqliteStore(databasePath, { busyTimeoutMs: config.DB_BUSY_TIMEOUT_MS });
+  const store = openSqliteStore(databasePath, {
+    busyTimeoutMs: config.DB_BUSY_TIMEOUT_MS,
+    checkpointInBackground: (message) => log.warn("db.checkpoint_failed", { message }),
+  });
   const { app, ...services } = createAppWithServices({ config, store, log });
   await services.realtime.load();
   const abort = new AbortController();
@@ -58,7 +61,7 @@ export async function startServer(
         grace.then(() => log.warn("server.grace_expired", { ms: config.SHUTDOWN_GRACE_MS })),
       ]);
       clearTimeout(timer);
-      store.close();
+      await store.close();
       log.info("server.stop");
     })();
     return stopping;

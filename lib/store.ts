@@ -2,6 +2,7 @@
 // A PostgreSQL store will implement the same interface for bigger deployments,
 // which is why every verb returns a promise.
 import { backup } from "node:sqlite";
+import { type Checkpointer, startCheckpointer } from "./checkpointer.ts";
 import { type Db, openDatabase, transaction } from "./db.ts";
 
 export type User = { id: number; username: string };
@@ -46,15 +47,13 @@ export type NewMessage = {
 export type StoredMessage = { message: MessageRow; duplicate: boolean };
 
 export const LOBBY_ID = 1;
-/** How long a message may wait for others to share its commit: well under what anyone notices. */
-const GROUP_COMMIT_MS = 2;
-
 export type Store = {
   /** True when the database answers a query. */
   ping(): Promise<boolean>;
   /** Writes a consistent copy of the live database to a new file. */
   backupTo(path: string): Promise<void>;
-  close(): void;
+  /** Closes the database (and its checkpoint worker); safe to call twice. */
+  close(): Promise<void>;
 
   /** Creates a user; null when the (normalized) name is taken. */
   createUser(username: string, passwordHash: string, now: number): Promise<User | null>;
@@ -191,8 +190,23 @@ const toSession = (row: SessionRecord): SessionRow => ({
   expiresAt: row.expires_at,
 });
 
-export function openSqliteStore(path: string, options: { busyTimeoutMs?: number } = {}): Store {
+export type SqliteStoreOptions = {
+  busyTimeoutMs?: number;
+  /** Checkpoint the WAL on a worker thread (the server); errors go to this callback. */
+  checkpointInBackground?: (message: string) => void;
+};
+
+/** Pages of log the server's own connection lets build up before it checkpoints itself. */
+const SAFETY_NET_CHECKPOINT_PAGES = 10_000;
+
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
   const db: Db = openDatabase(path, undefined, options.busyTimeoutMs);
+  let checkpointer: Checkpointer | undefined;
+  if (options.checkpointInBackground) {
+    db.exec(`PRAGMA wal_autocheckpoint = ${SAFETY_NET_CHECKPOINT_PAGES}`);
+    db.exec(`PRAGMA journal_size_limit = ${64 * 1024 * 1024}`); // give disk back after a burst
+    checkpointer = startCheckpointer(path, options.checkpointInBackground, options.busyTimeoutMs);
+  }
   const sql = {
     ping: db.prepare("SELECT 1 AS ok"),
     startLobbyRead: db.prepare(
@@ -314,17 +328,16 @@ export function openSqliteStore(path: string, options: { busyTimeoutMs?: number 
     const row = chat.messageByClientId.get(senderId, clientId) as MessageRecord | undefined;
     return row ? toMessage(row) : null;
   };
-  // Group commit: the messages that arrive within GROUP_COMMIT_MS go into one transaction,
-  // so that a burst costs one commit instead of one each. Each resolves only once committed.
+  // Group commit: the messages that arrive in one turn of the event loop go into one
+  // transaction, so that a burst costs one commit instead of one each. Each resolves only once
+  // committed.
   type PendingInsert = {
     message: NewMessage;
     resolve: (stored: StoredMessage) => void;
     reject: (e: unknown) => void;
   };
   let pendingInserts: PendingInsert[] = [];
-  let lastFlushAt = -Infinity;
   function flushInserts() {
-    lastFlushAt = performance.now();
     const batch = pendingInserts;
     pendingInserts = [];
     let ids: (number | undefined)[];
@@ -375,7 +388,8 @@ export function openSqliteStore(path: string, options: { busyTimeoutMs?: number 
     backupTo: async (target) => {
       await backup(db, target);
     },
-    close: () => {
+    close: async () => {
+      await checkpointer?.stop();
       if (db.isOpen) db.close();
     },
 
@@ -529,12 +543,9 @@ export function openSqliteStore(path: string, options: { busyTimeoutMs?: number 
     insertMessage: (m) =>
       new Promise<StoredMessage>((resolve, reject) => {
         pendingInserts.push({ message: m, resolve, reject });
-        if (pendingInserts.length > 1) return;
-        // Under load (a flush just happened) wait a moment to gather a batch; when quiet,
-        // commit right after the current handler: no waiting when there is nothing to share.
-        if (performance.now() - lastFlushAt < GROUP_COMMIT_MS * 2) {
-          setTimeout(flushInserts, GROUP_COMMIT_MS);
-        } else queueMicrotask(flushInserts);
+        // The first of a batch schedules the commit for after this turn of the event loop:
+        // every frame that arrived in the same turn shares it, and nothing waits on a timer.
+        if (pendingInserts.length === 1) setImmediate(flushInserts);
       }),
     conversationMembers: (conversationId) => {
       const row = chat.conversationMembers.get(conversationId) as

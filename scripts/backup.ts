@@ -13,5 +13,5 @@ try {
   await store.backupTo(target);
   console.log(`backed up to ${target}`);
 } finally {
-  store.close();
+  await store.close();
 }

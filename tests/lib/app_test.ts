@@ -6,7 +6,7 @@ Deno.test("GET /healthz answers ok while the database answers, 503 once it does 
   const ok = await fetch(`${server.origin}/healthz`);
   assert.equal(ok.status, 200);
   assert.deepEqual(await ok.json(), { ok: true });
-  server.store.close();
+  await server.store.close();
   const down = await fetch(`${server.origin}/healthz`);
   assert.equal(down.status, 503);
   assert.deepEqual(await down.json(), { ok: false });

@@ -73,9 +73,46 @@ Deno.test("a backup taken while the store is open is a complete, consistent data
   const dir = await Deno.makeTempDir({ prefix: "ugochat-backup-" });
   const store = openSqliteStore(`${dir}/live.db`);
   await store.backupTo(`${dir}/copy.db`);
-  store.close();
+  await store.close();
   const copy = new DatabaseSync(`${dir}/copy.db`);
   assert.equal(copy.prepare("PRAGMA integrity_check").get()!.integrity_check, "ok");
   assert.ok((copy.prepare("SELECT COUNT(*) AS n FROM schema_migrations").get()!.n as number) >= 1);
   copy.close();
+});
+
+Deno.test("the server's store checkpoints its log on a worker, so the log restarts instead of growing", async () => {
+  const { openSqliteStore, LOBBY_ID } = await import("../../lib/store.ts");
+  const path = await tempPath();
+  const errors: string[] = [];
+  const store = openSqliteStore(path, {
+    checkpointInBackground: (message) => errors.push(message),
+  });
+  const user = (await store.createUser("writer", "hash", Date.now()))!;
+  const say = (text: string) =>
+    store.insertMessage({
+      conversationId: LOBBY_ID,
+      senderId: user.id,
+      senderName: user.username,
+      clientId: crypto.randomUUID(),
+      text,
+      at: Date.now(),
+    });
+  for (let n = 0; n < 40; n++) await say("x".repeat(3000)); // one page and more per commit
+  // Frames in the log, read from the WAL index header (mxFrame, bytes 16–19) without opening
+  // a connection that might checkpoint by itself.
+  const framesInLog = async () =>
+    new DataView((await Deno.readFile(`${path}-shm`)).buffer).getUint32(16, true);
+  const before = await framesInLog();
+  // The server's own connection would only checkpoint after 10 000 pages. Once the worker has
+  // copied the log back, the next write starts it over from the beginning.
+  let frames = Infinity;
+  for (let tries = 0; tries < 50 && frames > 10; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await say("after a pause");
+    frames = await framesInLog();
+  }
+  await store.close();
+  assert.ok(before > 40, `the writes went to the log (${before} frames)`);
+  assert.ok(frames <= 10, `the log restarted (${frames} frames)`);
+  assert.deepEqual(errors, []);
 });

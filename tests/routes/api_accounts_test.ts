@@ -202,7 +202,7 @@ Deno.test("the database file never contains the plaintext password or the sessio
   await alice.register("alice");
   const token = alice.jar.get("ugochat_session")!;
   await alice.post("/api/password", { current: PASSWORDS.alice, new: "second secret passphrase" });
-  server.store.close();
+  await server.store.close();
   const files = [server.databasePath, `${server.databasePath}-wal`];
   for (const file of files) {
     const bytes = await Deno.readFile(file).catch(() => new Uint8Array());
