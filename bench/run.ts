@@ -3,7 +3,7 @@
 // own process. Prints a table and writes bench/results/latest.json.
 import { resolve } from "node:path";
 import { loadConfig } from "../lib/config.ts";
-import { APP_DIR, serverPermissionFlags } from "../lib/permissions.ts";
+import { APP_DIR, serverFlags } from "../lib/permissions.ts";
 import type { Config as LoadConfig } from "./loadgen.ts";
 import { directConversationIds, seedUsers } from "./seed.ts";
 import type { Kind } from "./wire.ts";
@@ -115,7 +115,7 @@ async function startServer(kind: Kind, users: number, dmPairs = false): Promise<
     LOGIN_PER_IP_PER_MIN: "1000000000",
     REGISTER_PER_IP_PER_HOUR: "1000000000",
   };
-  const flags = serverPermissionFlags(loadConfig(env));
+  const flags = serverFlags(loadConfig(env));
   const p = await startProcess(
     pinned(0, [
       Deno.execPath(),

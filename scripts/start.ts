@@ -4,7 +4,7 @@
 import { resolve } from "node:path";
 import { ConfigError, loadConfigFromEnv } from "../lib/config.ts";
 import { buildBundle } from "../lib/build.ts";
-import { APP_DIR, serverPermissionFlags } from "../lib/permissions.ts";
+import { APP_DIR, serverFlags } from "../lib/permissions.ts";
 
 let config;
 try {
@@ -18,7 +18,7 @@ await Deno.mkdir(config.DATA_DIR, { recursive: true });
 await buildBundle();
 
 const server = new Deno.Command(Deno.execPath(), {
-  args: ["run", ...serverPermissionFlags(config), resolve(APP_DIR, "main.ts")],
+  args: ["run", ...serverFlags(config), resolve(APP_DIR, "main.ts")],
   stdin: "null",
 }).spawn();
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

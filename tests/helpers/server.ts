@@ -3,7 +3,7 @@
 import { resolve } from "node:path";
 import { loadConfig } from "../../lib/config.ts";
 import { createLogger } from "../../lib/log.ts";
-import { APP_DIR, serverPermissionFlags } from "../../lib/permissions.ts";
+import { APP_DIR, serverFlags } from "../../lib/permissions.ts";
 import { DATABASE_FILE, type RunningServer, startServer } from "../../lib/server.ts";
 
 export type TestServer = RunningServer & {
@@ -64,7 +64,7 @@ export async function spawnServer(
   const process = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
-      ...serverPermissionFlags(config),
+      ...serverFlags(config),
       ...(options.v8Flags ? [`--v8-flags=${options.v8Flags}`] : []),
       resolve(APP_DIR, "main.ts"),
     ],
