@@ -1,6 +1,7 @@
 // Moves SQLite's WAL checkpoints off the server's thread (see checkpoint_worker.ts). The
 // server's own connection keeps a high automatic-checkpoint threshold as a safety net, so the
 // log stays bounded even if this worker stalls.
+import { BUSY_TIMEOUT_MS } from "./db.ts";
 
 export type CheckpointerCommand =
   | { type: "start"; path: string; everyMs: number; busyTimeoutMs: number }
@@ -18,7 +19,7 @@ const STOP_WAIT_MS = 2_000;
 export function startCheckpointer(
   path: string,
   onError: (message: string) => void,
-  busyTimeoutMs = 5_000,
+  busyTimeoutMs = BUSY_TIMEOUT_MS,
 ): Checkpointer {
   const worker = new Worker(new URL("./checkpoint_worker.ts", import.meta.url), {
     type: "module",

@@ -4,7 +4,7 @@ import { MIGRATIONS } from "./migrations.ts";
 
 export type Db = DatabaseSync;
 
-const BUSY_TIMEOUT_MS = 5_000; // long enough to ride out a backup or a checkpoint
+export const BUSY_TIMEOUT_MS = 5_000; // long enough to ride out a backup or a checkpoint
 
 export class SchemaTooNewError extends Error {}
 

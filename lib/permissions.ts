@@ -15,7 +15,7 @@ const NATIVE_LOADER_ENV = [
 ];
 const NATIVE_LOADER_READS = ["/usr/bin/ldd"];
 
-// Young generation capped at 4 MiB per semi-space: under load V8 otherwise grows it to 16 MiB
+// Young generation capped at 4 MiB per semi-space: under load V8 otherwise grows it to 32 MiB
 // and keeps the pages, tens of MiB that a small VPS needs more (measured: `deno task bench`,
 // idle scenario; fan-out and DM CPU did not move measurably).
 const V8_FLAGS = "--v8-flags=--max-semi-space-size=4";

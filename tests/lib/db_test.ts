@@ -87,31 +87,35 @@ Deno.test("the server's store checkpoints its log on a worker, so the log restar
   const store = openSqliteStore(path, {
     checkpointInBackground: (message) => errors.push(message),
   });
-  const user = (await store.createUser("writer", "hash", Date.now()))!;
-  const say = (text: string) =>
-    store.insertMessage({
-      conversationId: LOBBY_ID,
-      senderId: user.id,
-      senderName: user.username,
-      clientId: crypto.randomUUID(),
-      text,
-      at: Date.now(),
-    });
-  for (let n = 0; n < 40; n++) await say("x".repeat(3000)); // one page and more per commit
-  // Frames in the log, read from the WAL index header (mxFrame, bytes 16–19) without opening
-  // a connection that might checkpoint by itself.
-  const framesInLog = async () =>
-    new DataView((await Deno.readFile(`${path}-shm`)).buffer).getUint32(16, true);
-  const before = await framesInLog();
-  // The server's own connection would only checkpoint after 10 000 pages. Once the worker has
-  // copied the log back, the next write starts it over from the beginning.
+  let before = 0;
   let frames = Infinity;
-  for (let tries = 0; tries < 50 && frames > 10; tries++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await say("after a pause");
-    frames = await framesInLog();
+  try {
+    const user = (await store.createUser("writer", "hash", Date.now()))!;
+    const say = (text: string) =>
+      store.insertMessage({
+        conversationId: LOBBY_ID,
+        senderId: user.id,
+        senderName: user.username,
+        clientId: crypto.randomUUID(),
+        text,
+        at: Date.now(),
+      });
+    for (let n = 0; n < 40; n++) await say("x".repeat(3000)); // one page and more per commit
+    // Frames in the log, read from the WAL index header (mxFrame, bytes 16–19) without opening
+    // a connection that might checkpoint by itself.
+    const framesInLog = async () =>
+      new DataView((await Deno.readFile(`${path}-shm`)).buffer).getUint32(16, true);
+    before = await framesInLog();
+    // The server's own connection would only checkpoint after 10 000 pages. Once the worker has
+    // copied the log back, the next write starts it over from the beginning.
+    for (let tries = 0; tries < 50 && frames > 10; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await say("after a pause");
+      frames = await framesInLog();
+    }
+  } finally {
+    await store.close();
   }
-  await store.close();
   assert.ok(before > 40, `the writes went to the log (${before} frames)`);
   assert.ok(frames <= 10, `the log restarted (${frames} frames)`);
   assert.deepEqual(errors, []);
