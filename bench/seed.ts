@@ -2,7 +2,7 @@
 // modules (one shared argon2 hash, so that 5000 users do not cost 5000 hashes).
 import { hash } from "@node-rs/argon2";
 import { createSessions } from "../lib/sessions.ts";
-import { openSqliteStore } from "../lib/store.ts";
+import { openSqliteStore } from "../lib/store/sqlite/mod.ts";
 
 export type Seeded = { id: number; username: string; cookie: string }[];
 
@@ -16,14 +16,14 @@ export async function seedUsers(
   const passwordHash = await hash("benchmark password, never used to log in");
   const users: Seeded = [];
   for (let i = 0; i < count; i++) {
-    const user = (await store.createUser(`bench${i}`, passwordHash, Date.now()))!;
+    const user = (await store.users.create(`bench${i}`, passwordHash, Date.now()))!;
     const { token } = await sessions.create(user.id);
     users.push({ ...user, cookie: `ugochat_session=${token}` });
   }
   if (friendsInPairs) {
     for (let i = 0; i + 1 < count; i += 2) {
-      await store.makeFriends(users[i].id, users[i + 1].id, Date.now());
-      await store.directConversation(users[i].id, users[i + 1].id, Date.now());
+      await store.friends.befriend(users[i].id, users[i + 1].id, Date.now());
+      await store.conversations.direct(users[i].id, users[i + 1].id, Date.now());
     }
   }
   await store.close();
@@ -37,7 +37,7 @@ export async function directConversationIds(
   const store = openSqliteStore(databasePath);
   const ids = [];
   for (let i = 0; i + 1 < users.length; i += 2) {
-    ids.push((await store.directConversation(users[i].id, users[i + 1].id, Date.now())).id);
+    ids.push((await store.conversations.direct(users[i].id, users[i + 1].id, Date.now())).id);
   }
   await store.close();
   return ids;

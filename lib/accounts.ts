@@ -5,7 +5,7 @@ import type { Logger } from "./log.ts";
 import { type Hasher, passwordProblem } from "./passwords.ts";
 import { createRateLimiter } from "./rate_limits.ts";
 import type { Session, Sessions } from "./sessions.ts";
-import type { Store, User } from "./store.ts";
+import type { Store, User } from "./store/types.ts";
 import { normalizeUsername, usernameProblem } from "./usernames.ts";
 
 export type Credentials = { username: string; password: string };
@@ -60,9 +60,9 @@ export function createAccounts(deps: {
       if (Object.keys(fields).length) throw invalid(fields);
       const wait = registrationsByAddress.take(address);
       if (wait) throw tooMany(wait, "Too many new accounts from your address; try again later.");
-      if (await store.findUserByName(username)) throw taken();
+      if (await store.users.findByName(username)) throw taken();
       const passwordHash = await hasher.hash(input.password);
-      const user = await store.createUser(username, passwordHash, Date.now());
+      const user = await store.users.create(username, passwordHash, Date.now());
       if (!user) throw taken(); // lost a race for the name
       log.info("account.registered", { user: user.username, id: user.id });
       const { token } = await sessions.create(user.id);
@@ -83,7 +83,7 @@ export function createAccounts(deps: {
         log.warn("login.throttled", { user: forLog(username) });
         throw tooMany(accountWait, "Too many failed logins for this account; try again later.");
       }
-      const found = await store.findUserByName(username);
+      const found = await store.users.findByName(username);
       const ok = found
         ? await hasher.verify(found.passwordHash, input.password)
         : await hasher.verifyDummy(input.password);
@@ -103,7 +103,7 @@ export function createAccounts(deps: {
     },
 
     async changePassword(session: Session, current: string, next: string): Promise<void> {
-      const found = await store.findUserById(session.user.id);
+      const found = await store.users.findById(session.user.id);
       if (!found || !(await hasher.verify(found.passwordHash, current))) {
         throw new AppError(400, "invalid_input", "The current password is wrong.", {
           current: "The current password is wrong.",
@@ -111,7 +111,7 @@ export function createAccounts(deps: {
       }
       const problem = passwordProblem(next);
       if (problem) throw invalid({ new: problem });
-      await store.setPasswordHash(found.id, await hasher.hash(next));
+      await store.users.setPasswordHash(found.id, await hasher.hash(next));
       await sessions.revokeAllOf(found.id, session.tokenHash);
       log.info("account.password_changed", { user: found.username, id: found.id });
     },

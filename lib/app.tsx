@@ -24,7 +24,7 @@ import { originGuard } from "./origin_guard.ts";
 import { createHasher } from "./passwords.ts";
 import { securityHeaders } from "./security_headers.ts";
 import { createSessions, type Sessions } from "./sessions.ts";
-import type { Store } from "./store.ts";
+import type { Store } from "./store/types.ts";
 
 export type AppDeps = { config: Config; store: Store; log: Logger; sessions?: Sessions };
 

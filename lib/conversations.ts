@@ -15,7 +15,8 @@ import {
   type Snapshot,
 } from "./protocol.ts";
 import { createRateLimiter } from "./rate_limits.ts";
-import { type ConversationRow, LOBBY_ID, type MessageRow, type Store, type User } from "./store.ts";
+import type { ConversationRow, MessageRow, Store, User } from "./store/types.ts";
+import { LOBBY_ID } from "./wire.ts";
 
 const UNREAD_CAP = 1000; // counts above this show as "1000+": counting further costs for nothing
 const TYPING_EVERY_MS = 2_000; // clients repeat "typing" at most this often; more is dropped
@@ -77,16 +78,16 @@ export function createConversations(deps: {
   const typingLimiter = createRateLimiter({ limit: 1, windowMs: TYPING_EVERY_MS });
 
   async function conversationView(reader: number, row: ConversationRow): Promise<ConversationView> {
-    let lastReadId = await store.readPosition(reader, row.id);
+    let lastReadId = await store.reads.position(reader, row.id);
     if (lastReadId === null) {
       // A newcomer starts with the Lobby read: its whole past is not "unread" to them.
       lastReadId = row.kind === "lobby"
-        ? await store.markRead(reader, row.id, await store.maxMessageId())
+        ? await store.reads.markRead(reader, row.id, await store.messages.maxId())
         : 0;
     }
     const [latest, unread] = await Promise.all([
-      store.latestMessage(reader, row.id),
-      store.unreadCount(reader, row.id, lastReadId, UNREAD_CAP),
+      store.messages.latest(reader, row.id),
+      store.reads.unreadCount(reader, row.id, lastReadId, UNREAD_CAP),
     ]);
     return {
       id: row.id,
@@ -99,7 +100,7 @@ export function createConversations(deps: {
   }
 
   async function requireConversation(user: User, conversationId: number): Promise<ConversationRow> {
-    const row = await store.findConversationFor(user.id, conversationId);
+    const row = await store.conversations.findFor(user.id, conversationId);
     if (!row) throw new AppError(404, "not_found", "No such conversation.");
     return row;
   }
@@ -121,7 +122,7 @@ export function createConversations(deps: {
   async function membersOf(conversationId: number) {
     let found = members.get(conversationId);
     if (!found) {
-      const row = await store.conversationMembers(conversationId);
+      const row = await store.conversations.members(conversationId);
       if (!row) return null;
       if (members.size >= MEMBERS_CACHED) members.clear();
       members.set(conversationId, found = row);
@@ -134,8 +135,8 @@ export function createConversations(deps: {
 
     async snapshot(user: User): Promise<Pick<Snapshot, "me" | "conversations">> {
       const [fields, rows] = await Promise.all([
-        store.presenceFields(user.id),
-        store.conversationsOf(user.id),
+        store.users.presenceFields(user.id),
+        store.conversations.listFor(user.id),
       ]);
       const conversations = await Promise.all(rows.map((row) => conversationView(user.id, row)));
       return { me: { ...user, appearOffline: fields.appearOffline }, conversations };
@@ -145,7 +146,7 @@ export function createConversations(deps: {
       // Refusals first look for an earlier copy: a retry of a stored message gets the same
       // acknowledgement, whatever changed since (the common path never needs this lookup).
       const refuse = async (code: ErrorCode, message: string): Promise<SendResult> => {
-        const existing = await store.findMessageByClientId(user.id, input.clientId);
+        const existing = await store.messages.findByClientId(user.id, input.clientId);
         return existing ? { ok: true, ack: ackOf(existing) } : { ok: false, code, message };
       };
       const problem = textProblem(input.text);
@@ -160,7 +161,7 @@ export function createConversations(deps: {
         if (blocks.between(user.id, other.id)) {
           return refuse("blocked", `You cannot message ${other.username}.`);
         }
-        if (!(await store.areFriends(user.id, other.id))) {
+        if (!(await store.friends.areFriends(user.id, other.id))) {
           return refuse("not_friends", `You and ${other.username} are not friends.`);
         }
       }
@@ -168,7 +169,7 @@ export function createConversations(deps: {
       if (wait) return refuse("rate_limited", `Slow down: try again in ${wait} s.`);
       let stored;
       try {
-        stored = await store.insertMessage({
+        stored = await store.messages.insert({
           conversationId: input.conversationId,
           senderId: user.id,
           senderName: user.username,
@@ -194,8 +195,8 @@ export function createConversations(deps: {
 
     /** Messages the user missed after `afterId`, or null when more than the cap: resync. */
     async missed(user: User, afterId: number): Promise<MessageView[] | null> {
-      afterId = Math.min(afterId, await store.maxMessageId()); // an id from the future would hide what comes next
-      const rows = await store.messagesAfter(user.id, afterId, REPLAY_CAP + 1);
+      afterId = Math.min(afterId, await store.messages.lastSeq()); // a seq from the future would hide what comes next
+      const rows = await store.messages.after(user.id, afterId, REPLAY_CAP + 1);
       return rows.length > REPLAY_CAP ? null : rows.map(toMessageView);
     },
 
@@ -206,18 +207,20 @@ export function createConversations(deps: {
       limit: number,
     ): Promise<MessageView[]> {
       await requireConversation(user, conversationId);
-      return (await store.history(user.id, conversationId, beforeId, limit)).map(toMessageView);
+      return (await store.messages.history(user.id, conversationId, beforeId, limit)).map(
+        toMessageView,
+      );
     },
 
     async markRead(user: User, conversationId: number, messageId: number): Promise<void> {
-      const conversation = await store.findConversationFor(user.id, conversationId);
+      const conversation = await store.conversations.findFor(user.id, conversationId);
       if (!conversation) return;
-      const lastReadId = await store.markRead(
+      const lastReadId = await store.reads.markRead(
         user.id,
         conversationId,
-        Math.min(messageId, await store.maxMessageId()),
+        Math.min(messageId, await store.messages.maxId()),
       );
-      const unread = await store.unreadCount(user.id, conversationId, lastReadId, UNREAD_CAP);
+      const unread = await store.reads.unreadCount(user.id, conversationId, lastReadId, UNREAD_CAP);
       bus.publishToUser(
         user.id,
         JSON.stringify({ type: "read", conversationId, lastReadId, unread }),
@@ -226,7 +229,7 @@ export function createConversations(deps: {
 
     async typing(user: User, conversationId: number): Promise<void> {
       if (typingLimiter.take(`${user.id}:${conversationId}`)) return;
-      const conversation = await store.findConversationFor(user.id, conversationId);
+      const conversation = await store.conversations.findFor(user.id, conversationId);
       if (!conversation) return;
       const frame = JSON.stringify({
         type: "typing",
@@ -243,14 +246,14 @@ export function createConversations(deps: {
 
     /** The direct conversation with a friend, created when missing (both sides then learn of it). */
     async openDirect(user: User, friend: User): Promise<ConversationView> {
-      const rel = await store.relationship(user.id, friend.id);
+      const rel = await store.friends.relationship(user.id, friend.id);
       if (rel.aBlockedB || rel.bBlockedA) {
         throw new AppError(403, "blocked", `You cannot message ${friend.username}.`);
       }
       if (!rel.friends) {
         throw new AppError(403, "not_friends", `You and ${friend.username} are not friends.`);
       }
-      const { id, created } = await store.directConversation(user.id, friend.id, Date.now());
+      const { id, created } = await store.conversations.direct(user.id, friend.id, Date.now());
       if (created) {
         for (const [member, other] of [[user, friend], [friend, user]]) {
           const view = await conversationView(member.id, { id, kind: "direct", with: other });

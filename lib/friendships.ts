@@ -4,7 +4,7 @@ import { AppError } from "./errors.ts";
 import type { Logger } from "./log.ts";
 import type { Presence } from "./presence.ts";
 import type { FriendsView } from "./protocol.ts";
-import type { Store, User } from "./store.ts";
+import type { Store, User } from "./store/types.ts";
 import { normalizeUsername } from "./usernames.ts";
 
 /** Who blocked whom, in memory, so that delivery and typing need no query. */
@@ -61,10 +61,10 @@ export function createFriendships(deps: {
 
   async function view(userId: number): Promise<FriendsView> {
     const [friends, incoming, outgoing, blocked] = await Promise.all([
-      store.friendsOf(userId),
-      store.incomingRequests(userId),
-      store.outgoingRequests(userId),
-      store.blockedBy(userId),
+      store.friends.friendsOf(userId),
+      store.friends.incoming(userId),
+      store.friends.outgoing(userId),
+      store.blocks.blockedBy(userId),
     ]);
     return { friends: friends.map(presence.view), incoming, outgoing, blocked };
   }
@@ -77,7 +77,7 @@ export function createFriendships(deps: {
   }
 
   async function other(me: User, username: string): Promise<User> {
-    const found = await store.findUserByName(normalizeUsername(username));
+    const found = await store.users.findByName(normalizeUsername(username));
     if (!found) throw new AppError(404, "no_such_user", `There is no user called ${username}.`);
     if (found.id === me.id) {
       throw new AppError(400, "cannot_befriend_self", "You cannot befriend yourself.");
@@ -91,7 +91,7 @@ export function createFriendships(deps: {
     /** Sends a request, or accepts theirs if they already asked. Returns what happened. */
     async request(me: User, username: string): Promise<"requested" | "accepted"> {
       const them = await other(me, username);
-      const rel = await store.relationship(me.id, them.id);
+      const rel = await store.friends.relationship(me.id, them.id);
       if (rel.aBlockedB) {
         throw new AppError(403, "blocked", `You blocked ${them.username}; unblock them first.`);
       }
@@ -105,12 +105,12 @@ export function createFriendships(deps: {
         throw new AppError(409, "request_pending", `You already asked ${them.username}.`);
       }
       if (rel.bAskedA) {
-        await store.makeFriends(me.id, them.id, Date.now());
+        await store.friends.befriend(me.id, them.id, Date.now());
         log.info("friends.accepted", { user: me.username, friend: them.username });
         await notify(me.id, them.id);
         return "accepted";
       }
-      await store.addFriendRequest(me.id, them.id, Date.now());
+      await store.friends.request(me.id, them.id, Date.now());
       log.info("friends.requested", { user: me.username, to: them.username });
       await notify(me.id, them.id);
       return "requested";
@@ -118,21 +118,21 @@ export function createFriendships(deps: {
 
     async accept(me: User, username: string): Promise<void> {
       const them = await other(me, username);
-      const rel = await store.relationship(me.id, them.id);
+      const rel = await store.friends.relationship(me.id, them.id);
       if (rel.friends) {
         throw new AppError(409, "already_friends", `You and ${them.username} are already friends.`);
       }
       if (!rel.bAskedA) {
         throw new AppError(404, "no_request", `${them.username} has not asked to be your friend.`);
       }
-      await store.makeFriends(me.id, them.id, Date.now());
+      await store.friends.befriend(me.id, them.id, Date.now());
       log.info("friends.accepted", { user: me.username, friend: them.username });
       await notify(me.id, them.id);
     },
 
     async decline(me: User, username: string): Promise<void> {
       const them = await other(me, username);
-      if (!(await store.deleteFriendRequest(them.id, me.id))) {
+      if (!(await store.friends.deleteRequest(them.id, me.id))) {
         throw new AppError(404, "no_request", `${them.username} has not asked to be your friend.`);
       }
       await notify(me.id, them.id);
@@ -140,7 +140,7 @@ export function createFriendships(deps: {
 
     async cancel(me: User, username: string): Promise<void> {
       const them = await other(me, username);
-      if (!(await store.deleteFriendRequest(me.id, them.id))) {
+      if (!(await store.friends.deleteRequest(me.id, them.id))) {
         throw new AppError(404, "no_request", `You have not asked ${them.username}.`);
       }
       await notify(me.id, them.id);
@@ -148,7 +148,7 @@ export function createFriendships(deps: {
 
     async remove(me: User, username: string): Promise<void> {
       const them = await other(me, username);
-      if (!(await store.removeFriendship(me.id, them.id))) {
+      if (!(await store.friends.unfriend(me.id, them.id))) {
         throw new AppError(404, "not_friends", `You and ${them.username} are not friends.`);
       }
       log.info("friends.removed", { user: me.username, friend: them.username });
@@ -157,7 +157,7 @@ export function createFriendships(deps: {
 
     async block(me: User, username: string): Promise<void> {
       const them = await other(me, username);
-      await store.block(me.id, them.id, Date.now());
+      await store.blocks.block(me.id, them.id, Date.now());
       blocks.block(me.id, them.id);
       log.info("friends.blocked", { user: me.username, blocked: them.username });
       await notify(me.id, them.id);
@@ -166,7 +166,7 @@ export function createFriendships(deps: {
 
     async unblock(me: User, username: string): Promise<void> {
       const them = await other(me, username);
-      if (!(await store.unblock(me.id, them.id))) {
+      if (!(await store.blocks.unblock(me.id, them.id))) {
         throw new AppError(404, "not_blocked", `You have not blocked ${them.username}.`);
       }
       blocks.unblock(me.id, them.id);

@@ -2,7 +2,7 @@
 // the last socket closes keeps a page reload from flickering offline and back.
 import type { Bus } from "./bus.ts";
 import type { FriendView } from "./protocol.ts";
-import type { FriendRow, Store } from "./store.ts";
+import type { FriendRow, Store } from "./store/types.ts";
 
 export const PRESENCE_GRACE_MS = 4_000; // a reload reconnects well within this
 
@@ -21,7 +21,7 @@ export function createPresence(
 
   async function announce(userId: number, isOnline: boolean, lastSeenAt: number | null) {
     const frame = JSON.stringify({ type: "presence", userId, online: isOnline, lastSeenAt });
-    for (const friend of await store.friendsOf(userId)) bus.publishToUser(friend.id, frame);
+    for (const friend of await store.friends.friendsOf(userId)) bus.publishToUser(friend.id, frame);
   }
 
   return {
@@ -61,18 +61,18 @@ export function createPresence(
           const wasHidden = hidden.delete(userId);
           if (wasHidden) return; // appearing offline: friends saw nothing, last-seen stays put
           const at = now();
-          await store.setLastSeen(userId, at).catch(() => {});
+          await store.users.setLastSeen(userId, at).catch(() => {});
           await announce(userId, false, at).catch(() => {});
         }, graceMs),
       );
     },
     async setAppearOffline(userId: number, appearOffline: boolean): Promise<void> {
-      await store.setAppearOffline(userId, appearOffline);
+      await store.users.setAppearOffline(userId, appearOffline);
       const wasOnline = online(userId);
       if (appearOffline) hidden.add(userId);
       else hidden.delete(userId);
       if (wasOnline === online(userId)) return;
-      const { lastSeenAt } = await store.presenceFields(userId);
+      const { lastSeenAt } = await store.users.presenceFields(userId);
       await announce(userId, online(userId), online(userId) ? null : lastSeenAt);
     },
     /** Clears the grace timers (shutdown): their users are gone anyway. */

@@ -8,7 +8,8 @@ import type { Logger } from "./log.ts";
 import { createPresence } from "./presence.ts";
 import { CLOSE, type Snapshot } from "./protocol.ts";
 import type { Sessions } from "./sessions.ts";
-import { LOBBY_ID, type Store, type User } from "./store.ts";
+import type { Store, User } from "./store/types.ts";
+import { LOBBY_ID } from "./wire.ts";
 
 export function createRealtime(
   deps: { config: Config; store: Store; sessions: Sessions; log: Logger },
@@ -53,7 +54,7 @@ export function createRealtime(
     conversations,
     /** Loads what delivery keeps in memory. */
     async load(): Promise<void> {
-      for (const [blocker, blocked] of await store.allBlocks()) blocks.block(blocker, blocked);
+      for (const [blocker, blocked] of await store.blocks.all()) blocks.block(blocker, blocked);
     },
     async snapshot(user: User): Promise<Snapshot> {
       const [mine, friends] = await Promise.all([

@@ -1,12 +1,10 @@
 // Starts UgoChat: opens the store, serves the app, and shuts down gracefully.
-import { resolve } from "node:path";
 import { createAppWithServices, type Services } from "./app.tsx";
 import { type Config, ConfigError, loadConfigFromEnv } from "./config.ts";
-import { SchemaTooNewError } from "./db.ts";
 import { createLogger, type Logger } from "./log.ts";
-import { openSqliteStore, type Store } from "./store.ts";
+import { openStore, SchemaTooNewError, type Store } from "./store/mod.ts";
 
-export const DATABASE_FILE = "ugochat.db";
+export { DATABASE_FILE } from "./store/mod.ts";
 
 export type RunningServer = {
   port: number;
@@ -26,12 +24,7 @@ export async function startServer(
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
-  await Deno.mkdir(config.DATA_DIR, { recursive: true });
-  const databasePath = resolve(config.DATA_DIR, DATABASE_FILE);
-  const store = openSqliteStore(databasePath, {
-    busyTimeoutMs: config.DB_BUSY_TIMEOUT_MS,
-    checkpointInBackground: (message) => log.warn("db.checkpoint_failed", { message }),
-  });
+  const { store, location } = await openStore(config, log);
   const { app, ...services } = createAppWithServices({ config, store, log });
   await services.realtime.load();
   const abort = new AbortController();
@@ -44,7 +37,7 @@ export async function startServer(
   const shownHost = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
   log.info("server.start", {
     listen: `http://${shownHost}:${address.port}`,
-    data: databasePath,
+    data: location,
     origin: config.PUBLIC_ORIGIN ?? "(each request's Host)",
   });
 

@@ -1,6 +1,6 @@
 // Sessions: a random token in an HttpOnly cookie; the database keeps only its SHA-256.
 import { encodeBase64Url } from "./base64url.ts";
-import type { SessionRow, Store, User } from "./store.ts";
+import type { SessionRow, Store, User } from "./store/types.ts";
 
 export const SESSION_IDLE_MS = 30 * 24 * 3600_000;
 export const SESSION_ABSOLUTE_MS = 90 * 24 * 3600_000;
@@ -34,7 +34,7 @@ export function createSessions(store: Store, now: () => number = Date.now) {
       const token = encodeBase64Url(crypto.getRandomValues(new Uint8Array(TOKEN_BYTES)));
       const tokenHash = await hashToken(token);
       const at = now();
-      await store.insertSession({
+      await store.sessions.insert({
         tokenHash,
         userId,
         createdAt: at,
@@ -47,24 +47,24 @@ export function createSessions(store: Store, now: () => number = Date.now) {
     async resolve(token: string | undefined): Promise<Session | null> {
       if (!token || token.length > 100) return null;
       const tokenHash = await hashToken(token);
-      const row = await store.findSession(tokenHash);
+      const row = await store.sessions.find(tokenHash);
       const at = now();
       if (!row) return null;
       if (!isLive(row, at)) {
-        await store.deleteSession(tokenHash);
+        await store.sessions.delete(tokenHash);
         return null;
       }
-      const user = await store.findUserById(row.userId);
+      const user = await store.users.findById(row.userId);
       if (!user) return null;
-      if (at - row.lastSeenAt > TOUCH_EVERY_MS) await store.touchSession(tokenHash, at);
+      if (at - row.lastSeenAt > TOUCH_EVERY_MS) await store.sessions.touch(tokenHash, at);
       return { tokenHash, user: { id: user.id, username: user.username } };
     },
     async revoke(tokenHash: Uint8Array): Promise<void> {
-      await store.deleteSession(tokenHash);
+      await store.sessions.delete(tokenHash);
       announce([tokenHash]);
     },
     async revokeAllOf(userId: number, keep?: Uint8Array): Promise<void> {
-      announce(await store.deleteSessionsOfUser(userId, keep));
+      announce(await store.sessions.deleteAllOf(userId, keep));
     },
   };
 }

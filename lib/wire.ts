@@ -2,6 +2,8 @@
 // lib/protocol.ts re-exports all of it with the schemas; the browser bundle imports this
 // half directly so that it does not carry zod.
 
+/** The one conversation everyone is in. */
+export const LOBBY_ID = 1;
 export const MAX_FRAME_BYTES = 64 * 1024;
 export const MAX_MESSAGE_CHARS = 4000;
 export const REPLAY_CAP = 1000;

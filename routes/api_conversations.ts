@@ -5,7 +5,7 @@ import { type AuthEnv, requireSession } from "../lib/auth.ts";
 import type { Conversations } from "../lib/conversations.ts";
 import { AppError } from "../lib/errors.ts";
 import { parseInput, readJson } from "../lib/http.ts";
-import type { Store } from "../lib/store.ts";
+import type { Store } from "../lib/store/types.ts";
 import { normalizeUsername } from "../lib/usernames.ts";
 
 const MAX_PAGE = 100;
@@ -35,7 +35,7 @@ export function conversationApiRoutes(deps: { store: Store; conversations: Conve
     .post("/api/conversations", async (c) => {
       const me = requireSession(c).user;
       const input = await readJson(c, openDirect);
-      const friend = await store.findUserByName(normalizeUsername(input.with));
+      const friend = await store.users.findByName(normalizeUsername(input.with));
       if (!friend) {
         throw new AppError(404, "no_such_user", `There is no user called ${input.with}.`);
       }

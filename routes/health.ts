@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { Store } from "../lib/store.ts";
+import type { Store } from "../lib/store/types.ts";
 
 export function healthRoutes(store: Store) {
   return new Hono().get("/healthz", async (c) => {

@@ -3,7 +3,7 @@ import { ChatPage } from "../components/ChatPage.tsx";
 import type { AuthEnv } from "../lib/auth.ts";
 import { renderPage } from "../lib/pages.tsx";
 import type { Realtime } from "../lib/realtime.ts";
-import { LOBBY_ID } from "../lib/store.ts";
+import { LOBBY_ID } from "../lib/wire.ts";
 
 const FIRST_PAGE = 50;
 

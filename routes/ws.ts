@@ -9,7 +9,7 @@ import { ourOrigin } from "../lib/http.ts";
 import type { Logger } from "../lib/log.ts";
 import { clientFrame, CLOSE, MAX_FRAME_BYTES } from "../lib/protocol.ts";
 import type { Realtime } from "../lib/realtime.ts";
-import type { User } from "../lib/store.ts";
+import type { User } from "../lib/store/types.ts";
 
 const MAX_BAD_FRAMES = 20; // per socket, before it is closed as broken
 // Frames waiting to be handled, per socket: beyond this a client sends faster than we can

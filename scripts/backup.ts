@@ -2,8 +2,8 @@
 // safe to run while UgoChat serves.
 import { resolve } from "node:path";
 import { loadConfigFromEnv } from "../lib/config.ts";
-import { DATABASE_FILE } from "../lib/server.ts";
-import { openSqliteStore } from "../lib/store.ts";
+import { DATABASE_FILE } from "../lib/store/mod.ts";
+import { openSqliteStore } from "../lib/store/sqlite/mod.ts";
 
 const config = loadConfigFromEnv();
 const stamp = new Date().toISOString().replaceAll(":", "-").replace(/\..*/, "");

@@ -1,7 +1,7 @@
 // The server as a real process, stopped and started again over one database.
 import assert from "node:assert/strict";
 import { CLOSE } from "../lib/protocol.ts";
-import { LOBBY_ID } from "../lib/store.ts";
+import { LOBBY_ID } from "../lib/wire.ts";
 import { type Client, createClient } from "./helpers/client.ts";
 import { spawnServer } from "./helpers/server.ts";
 import { befriend, openChat } from "./helpers/socket.ts";

@@ -79,7 +79,7 @@ Deno.test("registrations per address are limited", async () => {
   assert.equal(third.status, 429);
   assert.ok(third.headers.get("retry-after"));
   await third.body?.cancel();
-  assert.equal(await server.store.findUserByName("third"), null);
+  assert.equal(await server.store.users.findByName("third"), null);
 });
 
 Deno.test("a login flood beyond the hashing queue gets 503 busy instead of piling up", async () => {

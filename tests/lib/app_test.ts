@@ -62,7 +62,7 @@ Deno.test("an unexpected error answers 500 without internals and is logged with 
   const { createApp } = await import("../../lib/app.tsx");
   const { createLogger } = await import("../../lib/log.ts");
   const { loadConfig } = await import("../../lib/config.ts");
-  const { openSqliteStore } = await import("../../lib/store.ts");
+  const { openSqliteStore } = await import("../../lib/store/sqlite/mod.ts");
   const lines: string[] = [];
   const app = createApp({
     config: loadConfig({}),

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { applyEvent, type MessageView, REPLAY_CAP } from "../../lib/protocol.ts";
-import { LOBBY_ID } from "../../lib/store.ts";
+import { LOBBY_ID } from "../../lib/wire.ts";
 import { community, friends, sleep } from "../helpers/community.ts";
 import { startTestServer } from "../helpers/server.ts";
 import { openChat, openDirect } from "../helpers/socket.ts";

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { REPLAY_CAP } from "../../lib/protocol.ts";
-import { LOBBY_ID } from "../../lib/store.ts";
+import { LOBBY_ID } from "../../lib/wire.ts";
 import { type Client, createClient } from "../helpers/client.ts";
 import { sleep } from "../helpers/community.ts";
 import { spawnServer } from "../helpers/server.ts";

@@ -1,7 +1,7 @@
 // Storage failures, connection churn and slow readers, against real servers.
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { LOBBY_ID } from "../../lib/store.ts";
+import { LOBBY_ID } from "../../lib/wire.ts";
 import { type Client, createClient } from "../helpers/client.ts";
 import { community, sleep } from "../helpers/community.ts";
 import { abortedHandshake, rssMiB } from "../helpers/proc.ts";
@@ -122,7 +122,7 @@ Deno.test("churn in-process leaves no timers, sockets or ops behind (test saniti
   await sleep(200);
   assert.equal(server.services.realtime.bus.connectionCount(), 0);
   for (const user of ["alice", "bob", "carol"]) {
-    const found = await server.store.findUserByName(user);
+    const found = await server.store.users.findByName(user);
     assert.equal(
       server.services.realtime.presence.isOnline(found!.id),
       false,

@@ -1,7 +1,7 @@
 // kill -9 in the middle of a burst: every acknowledged message survives exactly once.
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { LOBBY_ID } from "../../lib/store.ts";
+import { LOBBY_ID } from "../../lib/wire.ts";
 import { type Client, createClient } from "../helpers/client.ts";
 import { sleep } from "../helpers/community.ts";
 import { seededRandom } from "../helpers/random.ts";

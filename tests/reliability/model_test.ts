@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { applyEvent, type MessageView, type Snapshot } from "../../lib/protocol.ts";
-import { LOBBY_ID } from "../../lib/store.ts";
+import { LOBBY_ID } from "../../lib/wire.ts";
 import { type Client, createClient } from "../helpers/client.ts";
 import { sleep } from "../helpers/community.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";

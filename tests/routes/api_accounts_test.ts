@@ -220,7 +220,7 @@ Deno.test("the database file never contains the plaintext password or the sessio
 Deno.test("passwords are stored as argon2id with OWASP parameters", async () => {
   await using server = await startTestServer();
   await createClient(server.origin).register("alice");
-  const user = await server.store.findUserByName("alice");
+  const user = await server.store.users.findByName("alice");
   assert.match(user!.passwordHash, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
 });
 
@@ -248,7 +248,7 @@ Deno.test("SQL-looking and HTML-looking usernames are refused, and nothing chang
   });
   assert.equal(login.status, 401);
   await login.body?.cancel();
-  assert.ok(await server.store.findUserByName("alice"));
+  assert.ok(await server.store.users.findByName("alice"));
 });
 
 Deno.test("a cross-site state-changing request gets 403 forbidden_origin and changes nothing", async () => {
@@ -280,7 +280,7 @@ Deno.test("a cross-site state-changing request gets 403 forbidden_origin and cha
     assert.equal(form.status, 403, JSON.stringify(headers));
     await form.body?.cancel();
   }
-  assert.equal(await server.store.findUserByName("mallory"), null);
+  assert.equal(await server.store.users.findByName("mallory"), null);
   const same = await fetch(`${server.origin}/api/register`, {
     method: "POST",
     headers: { Origin: server.origin, "Sec-Fetch-Site": "same-origin", ...json({}) },

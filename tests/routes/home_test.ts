@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { LOBBY_ID } from "../../lib/store.ts";
+import { LOBBY_ID } from "../../lib/wire.ts";
 import { community, friends } from "../helpers/community.ts";
 import { startTestServer } from "../helpers/server.ts";
 import { openChat } from "../helpers/socket.ts";

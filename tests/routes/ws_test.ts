@@ -1,7 +1,7 @@
 // The chat socket's edge: who may open it, and what happens to bad or greedy clients.
 import assert from "node:assert/strict";
 import { CLOSE, MAX_FRAME_BYTES } from "../../lib/protocol.ts";
-import { LOBBY_ID } from "../../lib/store.ts";
+import { LOBBY_ID } from "../../lib/wire.ts";
 import { createClient, PASSWORDS } from "../helpers/client.ts";
 import { community, sleep } from "../helpers/community.ts";
 import { startTestServer } from "../helpers/server.ts";

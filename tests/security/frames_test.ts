@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { CLOSE, MAX_FRAME_BYTES } from "../../lib/protocol.ts";
-import { LOBBY_ID } from "../../lib/store.ts";
+import { LOBBY_ID } from "../../lib/wire.ts";
 import { createClient } from "../helpers/client.ts";
 import { rssMiB } from "../helpers/proc.ts";
 import { spawnServer } from "../helpers/server.ts";

@@ -1,7 +1,7 @@
 // Attacks over HTTP against a real server process.
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { LOBBY_ID } from "../../lib/store.ts";
+import { LOBBY_ID } from "../../lib/wire.ts";
 import { createClient, PASSWORDS } from "../helpers/client.ts";
 import { spawnServer } from "../helpers/server.ts";
 import { openChat } from "../helpers/socket.ts";

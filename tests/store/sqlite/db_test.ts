@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { migrate, type Migration, openDatabase, SchemaTooNewError } from "../../lib/db.ts";
+import {
+  migrate,
+  type Migration,
+  openDatabase,
+  SchemaTooNewError,
+} from "../../../lib/store/sqlite/db.ts";
 
 async function tempPath() {
   return `${await Deno.makeTempDir({ prefix: "ugochat-db-" })}/test.db`;
@@ -69,7 +74,7 @@ Deno.test("a database written by a newer UgoChat is refused with a clear message
 });
 
 Deno.test("a backup taken while the store is open is a complete, consistent database", async () => {
-  const { openSqliteStore } = await import("../../lib/store.ts");
+  const { openSqliteStore } = await import("../../../lib/store/sqlite/mod.ts");
   const dir = await Deno.makeTempDir({ prefix: "ugochat-backup-" });
   const store = openSqliteStore(`${dir}/live.db`);
   await store.backupTo(`${dir}/copy.db`);
@@ -81,7 +86,8 @@ Deno.test("a backup taken while the store is open is a complete, consistent data
 });
 
 Deno.test("the server's store checkpoints its log on a worker, so the log restarts instead of growing", async () => {
-  const { openSqliteStore, LOBBY_ID } = await import("../../lib/store.ts");
+  const { openSqliteStore } = await import("../../../lib/store/sqlite/mod.ts");
+  const { LOBBY_ID } = await import("../../../lib/wire.ts");
   const path = await tempPath();
   const errors: string[] = [];
   const store = openSqliteStore(path, {
@@ -90,9 +96,9 @@ Deno.test("the server's store checkpoints its log on a worker, so the log restar
   let before = 0;
   let frames = Infinity;
   try {
-    const user = (await store.createUser("writer", "hash", Date.now()))!;
+    const user = (await store.users.create("writer", "hash", Date.now()))!;
     const say = (text: string) =>
-      store.insertMessage({
+      store.messages.insert({
         conversationId: LOBBY_ID,
         senderId: user.id,
         senderName: user.username,

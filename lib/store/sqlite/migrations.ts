@@ -1,5 +1,6 @@
 // The schema's history. Append only: a released migration never changes.
-import type { Migration } from "./db.ts";
+/** One step of the schema, applied once, inside a transaction (see db.ts). */
+export type Migration = { version: number; name: string; sql: string };
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -76,6 +77,21 @@ export const MIGRATIONS: readonly Migration[] = [
         last_read_id INTEGER NOT NULL,
         PRIMARY KEY (user_id, conversation_id)
       ) STRICT, WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 3,
+    name: "event sequence",
+    sql: `
+      -- One counter for every change a client must learn (see MessageStore in lib/store/types.ts).
+      CREATE TABLE event_sequence (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        last_seq INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO event_sequence (id, last_seq) SELECT 1, COALESCE(MAX(id), 0) FROM messages;
+      ALTER TABLE messages ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+      UPDATE messages SET seq = id;
+      CREATE UNIQUE INDEX messages_by_seq ON messages(seq);
     `,
   },
 ];

@@ -1,8 +1,9 @@
 // Opens the embedded SQLite database and brings its schema up to date.
 import { DatabaseSync } from "node:sqlite";
-import { MIGRATIONS } from "./migrations.ts";
+import { type Migration, MIGRATIONS } from "./migrations.ts";
 
 export type Db = DatabaseSync;
+export type { Migration };
 
 export const BUSY_TIMEOUT_MS = 5_000; // long enough to ride out a backup or a checkpoint
 
@@ -25,8 +26,6 @@ export function openDatabase(
     throw error;
   }
 }
-
-export type Migration = { version: number; name: string; sql: string };
 
 /** Runs each migration not yet applied, once, each inside its own transaction. */
 export function migrate(db: Db, migrations: readonly Migration[]): void {

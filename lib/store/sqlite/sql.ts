@@ -1,0 +1,58 @@
+// What the SQLite store parts share: row shapes, fragments of SQL, and the async wrapper.
+import { LOBBY_ID } from "../../wire.ts";
+import type { MessageRow, User } from "../types.ts";
+
+export type MessageRecord = {
+  id: number;
+  seq: number;
+  conversation_id: number;
+  sender_id: number;
+  sender_name: string;
+  client_id: string;
+  body: string;
+  created_at: number;
+};
+
+export const toMessage = (row: MessageRecord): MessageRow => ({
+  id: row.id,
+  seq: row.seq,
+  conversationId: row.conversation_id,
+  senderId: row.sender_id,
+  senderName: row.sender_name,
+  clientId: row.client_id,
+  text: row.body,
+  at: row.created_at,
+});
+
+export const asUsers = (rows: unknown[]): User[] =>
+  (rows as User[]).map(({ id, username }) => ({ id, username }));
+
+export const MESSAGE_COLUMNS =
+  `m.id, m.seq, m.conversation_id, m.sender_id, u.username AS sender_name, m.client_id, m.body, m.created_at`;
+
+// A reader never sees Lobby messages from someone they blocked (direct history stays).
+export const NOT_BLOCKED = `(m.conversation_id != ${LOBBY_ID} OR NOT EXISTS (
+  SELECT 1 FROM blocks b WHERE b.blocker_id = :reader AND b.blocked_id = m.sender_id))`;
+
+// Conversations a user is in: the Lobby, and direct ones naming them.
+export const MEMBER_OF = "(c.kind = 'lobby' OR c.user_low = :reader OR c.user_high = :reader)";
+
+export const ok = Promise.resolve();
+
+/**
+ * node:sqlite throws; store verbs report failures as rejected promises, as an async store
+ * would, so that a caller's `.catch` sees every failure.
+ */
+export function rejectingPart<T extends object>(part: T): T {
+  const wrapped = {} as Record<string, unknown>;
+  for (const [name, verb] of Object.entries(part)) {
+    wrapped[name] = (...args: unknown[]) => {
+      try {
+        return (verb as (...a: unknown[]) => Promise<unknown>)(...args);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    };
+  }
+  return wrapped as T;
+}

@@ -1,0 +1,178 @@
+// The storage contract: a Store is made of small parts, one per noun. Each verb's comment
+// says what ANY backend must guarantee; tests/store/contract.ts states the same sentences
+// as tests and runs them against every backend.
+//
+// Every verb returns a promise and reports failure by rejecting it, never by throwing.
+
+export type User = { id: number; username: string };
+export type UserWithPassword = User & { passwordHash: string };
+export type PresenceFields = { lastSeenAt: number | null; appearOffline: boolean };
+export type FriendRow = User & PresenceFields;
+
+export type SessionRow = {
+  tokenHash: Uint8Array;
+  userId: number;
+  createdAt: number;
+  lastSeenAt: number;
+  expiresAt: number;
+};
+
+export type Relationship = {
+  friends: boolean;
+  /** a asked b, b asked a; a blocked b, b blocked a. */
+  aAskedB: boolean;
+  bAskedA: boolean;
+  aBlockedB: boolean;
+  bBlockedA: boolean;
+};
+
+export type ConversationKind = "lobby" | "direct";
+/** A conversation as one reader sees it: for a direct one, `with` is the other member. */
+export type ConversationRow = { id: number; kind: ConversationKind; with: User | null };
+/** Who may read a conversation: everyone (the Lobby) or its listed members. */
+export type ConversationMembers = { kind: ConversationKind; members: User[] };
+
+export type MessageRow = {
+  id: number;
+  /** Position on the store's one event sequence: see MessageStore. */
+  seq: number;
+  conversationId: number;
+  senderId: number;
+  senderName: string;
+  clientId: string;
+  text: string;
+  at: number;
+};
+export type NewMessage = Omit<MessageRow, "id" | "seq">;
+/** The stored message for a send, and whether that clientId had been stored before. */
+export type StoredMessage = { message: MessageRow; duplicate: boolean };
+
+export type UserStore = {
+  /**
+   * Creates a user; null when the name is taken (names are compared as given: callers
+   * normalize). A new user starts with the Lobby read up to its latest message.
+   */
+  create(username: string, passwordHash: string, now: number): Promise<User | null>;
+  findByName(username: string): Promise<UserWithPassword | null>;
+  findById(id: number): Promise<UserWithPassword | null>;
+  setPasswordHash(userId: number, passwordHash: string): Promise<void>;
+  /** Last-seen and appear-offline; for an unknown user, null and false. */
+  presenceFields(userId: number): Promise<PresenceFields>;
+  setLastSeen(userId: number, at: number): Promise<void>;
+  setAppearOffline(userId: number, appearOffline: boolean): Promise<void>;
+};
+
+export type SessionStore = {
+  insert(session: SessionRow): Promise<void>;
+  /** The session with this token hash, or null (expiry is the caller's to judge). */
+  find(tokenHash: Uint8Array): Promise<SessionRow | null>;
+  touch(tokenHash: Uint8Array, lastSeenAt: number): Promise<void>;
+  delete(tokenHash: Uint8Array): Promise<void>;
+  /** Deletes every session of a user but the one kept; returns the deleted token hashes. */
+  deleteAllOf(userId: number, keep?: Uint8Array): Promise<Uint8Array[]>;
+};
+
+export type FriendStore = {
+  /** The user's friends, by name, each with their presence fields. */
+  friendsOf(userId: number): Promise<FriendRow[]>;
+  /** Requests others sent the user, oldest first. */
+  incoming(userId: number): Promise<User[]>;
+  /** Requests the user sent, oldest first. */
+  outgoing(userId: number): Promise<User[]>;
+  relationship(a: number, b: number): Promise<Relationship>;
+  /** Friendship is symmetric: areFriends(a, b) equals areFriends(b, a). */
+  areFriends(a: number, b: number): Promise<boolean>;
+  /** Records that `from` asked `to`; asking twice is one request. */
+  request(from: number, to: number, now: number): Promise<void>;
+  /** True when there was such a request. */
+  deleteRequest(from: number, to: number): Promise<boolean>;
+  /** Makes a and b friends, consuming any requests between them, in one step. */
+  befriend(a: number, b: number, now: number): Promise<void>;
+  /** Ends a friendship both ways; true when there was one. */
+  unfriend(a: number, b: number): Promise<boolean>;
+};
+
+export type BlockStore = {
+  /** Users the blocker blocked, by name. */
+  blockedBy(blocker: number): Promise<User[]>;
+  /** Every block, as [blocker, blocked]: loaded once so that delivery needs no query. */
+  all(): Promise<[number, number][]>;
+  /** a blocks b: ends their friendship and any requests between them, in one step. */
+  block(a: number, b: number, now: number): Promise<void>;
+  /** True when a had blocked b. */
+  unblock(a: number, b: number): Promise<boolean>;
+};
+
+export type ConversationStore = {
+  /** The direct conversation of a and b (either order), created when missing. */
+  direct(a: number, b: number, now: number): Promise<{ id: number; created: boolean }>;
+  /** The conversations a user is in (the Lobby first, then by id). */
+  listFor(userId: number): Promise<ConversationRow[]>;
+  /** The conversation if the user is in it, else null: ids of others' conversations do not leak. */
+  findFor(userId: number, conversationId: number): Promise<ConversationRow | null>;
+  /** Its kind and, for a direct one, its two members (they never change); null if none. */
+  members(conversationId: number): Promise<ConversationMembers | null>;
+};
+
+/**
+ * Messages, and the store's one event sequence. Every change a client must learn gets a `seq`
+ * strictly greater than that of every change committed before it; a seq becomes visible only
+ * after every lower seq has been committed; `after(reader, seq)` replays them in order. Today
+ * the changes are new messages; edits, deletions and reactions will move a message to a new seq.
+ */
+export type MessageStore = {
+  /**
+   * Stores a message once per (sender, clientId): a repeated clientId returns the first
+   * message, marked duplicate. Resolves once committed.
+   */
+  insert(message: NewMessage): Promise<StoredMessage>;
+  findByClientId(senderId: number, clientId: string): Promise<MessageRow | null>;
+  /**
+   * Up to `limit` messages with id below `beforeId`, oldest first. History hides Lobby
+   * messages from senders the reader blocked (direct history stays).
+   */
+  history(
+    readerId: number,
+    conversationId: number,
+    beforeId: number,
+    limit: number,
+  ): Promise<MessageRow[]>;
+  /** Up to `limit` messages with seq above `afterSeq` in the reader's conversations, by seq. */
+  after(readerId: number, afterSeq: number, limit: number): Promise<MessageRow[]>;
+  /** The newest message the reader may see in a conversation. */
+  latest(readerId: number, conversationId: number): Promise<MessageRow | null>;
+  /** The highest message id stored (0 when none). */
+  maxId(): Promise<number>;
+  /** The highest seq committed (0 when none). */
+  lastSeq(): Promise<number>;
+};
+
+export type ReadStore = {
+  /** The last message id the user read in a conversation, or null when never recorded. */
+  position(userId: number, conversationId: number): Promise<number | null>;
+  /** Moves the read position forward (never back); returns the position now stored. */
+  markRead(userId: number, conversationId: number, messageId: number): Promise<number>;
+  /** Messages from others after `afterId` the reader may see, counted up to `cap`. */
+  unreadCount(
+    userId: number,
+    conversationId: number,
+    afterId: number,
+    cap: number,
+  ): Promise<number>;
+};
+
+export type Store = {
+  users: UserStore;
+  sessions: SessionStore;
+  friends: FriendStore;
+  blocks: BlockStore;
+  conversations: ConversationStore;
+  messages: MessageStore;
+  reads: ReadStore;
+  /** True when the database answers a query. */
+  ping(): Promise<boolean>;
+  /** Writes a consistent copy of the live database to a new file. */
+  backupTo(path: string): Promise<void>;
+  /** Closes the database; safe to call twice. */
+  close(): Promise<void>;
+};
