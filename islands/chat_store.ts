@@ -42,18 +42,18 @@ export function createChatStore() {
   const connection = signal<"connecting" | "live" | "reconnecting">("connecting");
   const typing = signal(new Map<number, Map<string, number>>());
   const drawerOpen = signal(false);
-  let cursor = 0; // the highest message id this page has seen: resume from here
+  let cursor = 0; // the highest seq this page has seen: resume from here
   let socket: WebSocket | null = null;
   let started = false;
   let attempts = 0;
   let pongTimer: ReturnType<typeof setTimeout> | undefined;
 
-  const see = (id: number) => (cursor = Math.max(cursor, id));
+  const see = (seq: number) => (cursor = Math.max(cursor, seq));
 
   function absorbSnapshot(next: Snapshot) {
     snapshot.value = next;
     me.value = { id: next.me.id, username: next.me.username };
-    for (const conversation of next.conversations) see(conversation.latest?.id ?? 0);
+    for (const conversation of next.conversations) see(conversation.latest?.seq ?? 0);
   }
 
   function absorbConversation(part: ConversationPart) {
@@ -69,11 +69,11 @@ export function createChatStore() {
     const moreMap = new Map(hasMore.value);
     moreMap.set(conversationId, more);
     hasMore.value = moreMap;
-    for (const message of list) see(message.id);
+    for (const message of list) see(message.seq);
   }
 
   function addMessage(message: MessageView) {
-    see(message.id);
+    see(message.seq);
     const loaded = messages.value.get(message.conversationId);
     if (loaded) {
       const map = new Map(messages.value);
@@ -97,7 +97,7 @@ export function createChatStore() {
       case "snapshot":
         return absorbSnapshot(frame.snapshot);
       case "caught_up":
-        see(frame.lastMessageId);
+        see(frame.seq);
         connection.value = "live";
         attempts = 0;
         for (const p of pending.value) if (p.status === "sending") sendPending(p); // same clientId: safe
@@ -118,6 +118,7 @@ export function createChatStore() {
         if (sent && me.value) {
           addMessage({
             id: frame.id,
+            seq: frame.seq,
             conversationId: frame.conversationId,
             sender: me.value,
             text: sent.text.trim(),

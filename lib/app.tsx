@@ -8,41 +8,24 @@ import { accountApiRoutes } from "../routes/api_accounts.ts";
 import { conversationApiRoutes } from "../routes/api_conversations.ts";
 import { friendApiRoutes } from "../routes/api_friends.ts";
 import { chatSocketRoutes } from "../routes/ws.ts";
-import { createRealtime } from "./realtime.ts";
 import { healthRoutes } from "../routes/health.ts";
 import { homeRoutes } from "../routes/home.tsx";
 import { accountPageRoutes } from "../routes/pages_accounts.tsx";
 import { staticRoutes } from "../routes/static.ts";
 import { bodyLimit } from "hono/body-limit";
-import { createAccounts } from "./accounts.ts";
 import { type AuthEnv, loadSession, sessionCookie } from "./auth.ts";
-import type { Config } from "./config.ts";
-import { AppError, errorBody } from "./errors.ts";
-import type { Logger } from "./log.ts";
+import { AppError, errorBody, type ErrorCode } from "./errors.ts";
 import { renderPage } from "./pages.tsx";
 import { originGuard } from "./origin_guard.ts";
-import { createHasher } from "./passwords.ts";
 import { securityHeaders } from "./security_headers.ts";
-import { createSessions, type Sessions } from "./sessions.ts";
-import type { Store } from "./store/types.ts";
-
-export type AppDeps = { config: Config; store: Store; log: Logger; sessions?: Sessions };
+import type { Services } from "./services.ts";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-export function createApp(deps: AppDeps) {
-  return createAppWithServices(deps).app;
-}
-
-/** The app and the services behind it, which the realtime layer and tests share. */
-export function createAppWithServices(deps: AppDeps) {
-  const { config, store, log } = deps;
-  const sessions = deps.sessions ?? createSessions(store);
-  const hasher = createHasher(config.HASH_CONCURRENCY, config.HASH_QUEUE_MAX);
-  const accounts = createAccounts({ config, store, hasher, sessions, log });
+/** The HTTP application over the services: every route, and the one error handler. */
+export function createApp(services: Services) {
+  const { config, store, sessions, accounts, log } = services;
   const cookie = sessionCookie(config);
-  const realtime = createRealtime({ config, store, sessions, log });
-
   const app = new Hono<AuthEnv>();
   app.use(securityHeaders());
   app.route("/", staticRoutes());
@@ -57,12 +40,12 @@ export function createAppWithServices(deps: AppDeps) {
     }),
   );
   app.use(loadSession(sessions, cookie));
-  app.route("/", chatSocketRoutes({ config, realtime, log }));
-  app.route("/", friendApiRoutes(realtime.friendships));
-  app.route("/", conversationApiRoutes({ store, conversations: realtime.conversations }));
+  app.route("/", chatSocketRoutes(services));
+  app.route("/", friendApiRoutes(services.friendships));
+  app.route("/", conversationApiRoutes(services));
   app.route("/", accountApiRoutes({ config, accounts, cookie }));
   app.route("/", accountPageRoutes({ config, accounts, cookie }));
-  app.route("/", homeRoutes(realtime));
+  app.route("/", homeRoutes(services));
   app.notFound((c) => respondWithError(c, 404, "not_found", "Nothing is here."));
   app.onError((error, c) => {
     if (error instanceof AppError) {
@@ -72,13 +55,11 @@ export function createAppWithServices(deps: AppDeps) {
     if (error instanceof HTTPException && error.status < 500) {
       return respondWithError(c, error.status, "bad_request", error.message || "Bad request.");
     }
-    deps.log.error("http.error", { method: c.req.method, path: c.req.path }, error);
+    log.error("http.error", { method: c.req.method, path: c.req.path }, error);
     return respondWithError(c, 500, "internal", "Something went wrong on our side.");
   });
-  return { app, sessions, hasher, accounts, cookie, realtime };
+  return app;
 }
-
-export type Services = Omit<ReturnType<typeof createAppWithServices>, "app">;
 
 function wantsHtml(c: Context): boolean {
   if (c.req.path.startsWith("/api/")) return false;
@@ -88,7 +69,7 @@ function wantsHtml(c: Context): boolean {
 async function respondWithError(
   c: Context,
   status: ContentfulStatusCode,
-  code: string,
+  code: ErrorCode,
   message: string,
   fields?: Record<string, string>,
 ) {

@@ -1,63 +1,23 @@
 // Friends: requests, acceptance, removal, blocks. Every change reaches both sides at once.
-import type { Bus } from "./bus.ts";
+import type { BlockList } from "./blocks.ts";
 import { AppError } from "./errors.ts";
 import type { Logger } from "./log.ts";
 import type { Presence } from "./presence.ts";
-import type { FriendsView } from "./protocol.ts";
+import type { Events } from "./realtime/broker.ts";
+import type { FriendsView } from "./wire.ts";
 import type { Store, User } from "./store/types.ts";
 import { normalizeUsername } from "./usernames.ts";
 
-/** Who blocked whom, in memory, so that delivery and typing need no query. */
-export function createBlockList() {
-  const blockersOf = new Map<number, Set<number>>(); // user → those who blocked them
-  const blockedBy = new Map<number, Set<number>>(); // user → those they blocked
-  const empty: ReadonlySet<number> = new Set();
-  const add = (map: Map<number, Set<number>>, key: number, value: number) => {
-    let set = map.get(key);
-    if (!set) map.set(key, set = new Set());
-    set.add(value);
-  };
-  const remove = (map: Map<number, Set<number>>, key: number, value: number) => {
-    map.get(key)?.delete(value);
-    if (map.get(key)?.size === 0) map.delete(key);
-  };
-  return {
-    block(blocker: number, blocked: number) {
-      add(blockersOf, blocked, blocker);
-      add(blockedBy, blocker, blocked);
-    },
-    unblock(blocker: number, blocked: number) {
-      remove(blockersOf, blocked, blocker);
-      remove(blockedBy, blocker, blocked);
-    },
-    /** Users who must not receive what `sender` sends. */
-    hiddenFrom: (sender: number): ReadonlySet<number> => blockersOf.get(sender) ?? empty,
-    /** True when either blocked the other. */
-    between: (a: number, b: number) =>
-      (blockersOf.get(a)?.has(b) ?? false) || (blockersOf.get(b)?.has(a) ?? false),
-    /** Users either way round from `user`: typing goes to none of them. */
-    eitherWay(user: number): ReadonlySet<number> {
-      const mine = blockedBy.get(user);
-      const theirs = blockersOf.get(user);
-      if (!mine) return theirs ?? empty;
-      if (!theirs) return mine;
-      return new Set([...mine, ...theirs]);
-    },
-  };
-}
-
-export type BlockList = ReturnType<typeof createBlockList>;
-
 export function createFriendships(deps: {
   store: Store;
-  bus: Bus;
+  events: Events;
   presence: Presence;
   blocks: BlockList;
   log: Logger;
   /** Called for the blocker after a block or unblock: what the Lobby shows them has changed. */
   onBlocksChanged: (userId: number) => Promise<void>;
 }) {
-  const { store, bus, presence, blocks, log } = deps;
+  const { store, events, presence, blocks, log } = deps;
 
   async function view(userId: number): Promise<FriendsView> {
     const [friends, incoming, outgoing, blocked] = await Promise.all([
@@ -66,13 +26,12 @@ export function createFriendships(deps: {
       store.friends.outgoing(userId),
       store.blocks.blockedBy(userId),
     ]);
-    return { friends: friends.map(presence.view), incoming, outgoing, blocked };
+    return { friends: await presence.views(friends), incoming, outgoing, blocked };
   }
 
   async function notify(...userIds: number[]) {
     for (const userId of userIds) {
-      if (!bus.isConnected(userId)) continue;
-      bus.publishToUser(userId, JSON.stringify({ type: "friends", friends: await view(userId) }));
+      events.toUser(userId, { type: "friends", friends: await view(userId) });
     }
   }
 

@@ -1,79 +1,100 @@
-// Presence is connection state: online while a socket is open. A short grace after
-// the last socket closes keeps a page reload from flickering offline and back.
-import type { Bus } from "./bus.ts";
-import type { FriendView } from "./protocol.ts";
+// Presence is connection state: online while a socket is open somewhere. A short grace after
+// the last socket here closes keeps a page reload from flickering offline and back. Who is
+// online is kept by the PresenceStore (every process's view); this module decides when this
+// process holds and releases a user, and tells their friends.
+import type { Events } from "./realtime/broker.ts";
+import type { Hub } from "./realtime/hub.ts";
+import type { PresenceStore } from "./realtime/presence.ts";
 import type { FriendRow, Store } from "./store/types.ts";
+import type { FriendView } from "./wire.ts";
+import type { Logger } from "./log.ts";
 
-export const PRESENCE_GRACE_MS = 4_000; // a reload reconnects well within this
-
-export function createPresence(
-  deps: { store: Store; bus: Bus; graceMs?: number; now?: () => number },
-) {
-  const { store, bus } = deps;
-  const graceMs = deps.graceMs ?? PRESENCE_GRACE_MS;
+export function createPresence(deps: {
+  store: Store;
+  online: PresenceStore;
+  hub: Hub;
+  events: Events;
+  log: Logger;
+  graceMs: number;
+  now?: () => number;
+}) {
+  const { store, online, hub, events, log, graceMs } = deps;
   const now = deps.now ?? Date.now;
   const leaving = new Map<number, ReturnType<typeof setTimeout>>();
-  const hidden = new Set<number>(); // users appearing offline, while connected
   let stopped = false;
 
-  const online = (userId: number) =>
-    (bus.isConnected(userId) || leaving.has(userId)) && !hidden.has(userId);
-
   async function announce(userId: number, isOnline: boolean, lastSeenAt: number | null) {
-    const frame = JSON.stringify({ type: "presence", userId, online: isOnline, lastSeenAt });
-    for (const friend of await store.friends.friendsOf(userId)) bus.publishToUser(friend.id, frame);
+    const friends = await store.friends.friendsOf(userId);
+    events.toUsers(friends.map((f) => f.id), {
+      type: "presence",
+      userId,
+      online: isOnline,
+      lastSeenAt,
+    });
+  }
+
+  async function wentOffline(userId: number) {
+    if (hub.isConnected(userId) || !(await online.release(userId))) return;
+    const { appearOffline } = await store.users.presenceFields(userId);
+    if (appearOffline) return; // friends saw nothing; last-seen stays put
+    const at = now();
+    await store.users.setLastSeen(userId, at);
+    await announce(userId, false, at);
   }
 
   return {
-    isOnline: online,
-    /** A friend as others see them; "last seen" only means something while offline. */
-    view(friend: FriendRow): FriendView {
-      const isOnline = online(friend.id);
-      return {
-        id: friend.id,
-        username: friend.username,
-        online: isOnline,
-        lastSeenAt: isOnline ? null : friend.lastSeenAt,
-      };
+    /** Friends as the viewer sees them; "last seen" only means something while offline. */
+    async views(friends: FriendRow[]): Promise<FriendView[]> {
+      const on = await online.onlineAmong(friends.map((f) => f.id));
+      return friends.map((friend) => {
+        const isOnline = on.has(friend.id) && !friend.appearOffline;
+        return {
+          id: friend.id,
+          username: friend.username,
+          online: isOnline,
+          lastSeenAt: isOnline ? null : friend.lastSeenAt,
+        };
+      });
     },
-    /** Call after the user's socket joined the bus. */
+    async isOnline(userId: number): Promise<boolean> {
+      const [on, { appearOffline }] = await Promise.all([
+        online.onlineAmong([userId]),
+        store.users.presenceFields(userId),
+      ]);
+      return on.has(userId) && !appearOffline;
+    },
+    /** Call after the user's socket joined the hub. */
     async connected(userId: number, appearOffline: boolean): Promise<void> {
-      if (appearOffline) hidden.add(userId);
-      else hidden.delete(userId);
       const pending = leaving.get(userId);
       if (pending !== undefined) {
         clearTimeout(pending); // back within the grace: nobody saw them leave
         leaving.delete(userId);
         return;
       }
-      if (bus.connectionsOf(userId).size === 1 && !appearOffline) {
-        await announce(userId, true, null);
-      }
+      if (hub.connectionsOf(userId).size !== 1) return;
+      if ((await online.hold(userId)) && !appearOffline) await announce(userId, true, null);
     },
-    /** Call after the user's socket left the bus. */
+    /** Call after the user's socket left the hub. */
     disconnected(userId: number): void {
-      if (stopped || bus.isConnected(userId) || leaving.has(userId)) return;
+      if (stopped || hub.isConnected(userId) || leaving.has(userId)) return;
       leaving.set(
         userId,
-        setTimeout(async () => {
+        setTimeout(() => {
           leaving.delete(userId);
-          if (bus.isConnected(userId)) return;
-          const wasHidden = hidden.delete(userId);
-          if (wasHidden) return; // appearing offline: friends saw nothing, last-seen stays put
-          const at = now();
-          await store.users.setLastSeen(userId, at).catch(() => {});
-          await announce(userId, false, at).catch(() => {});
+          wentOffline(userId).catch((error) =>
+            log.error("presence.offline_failed", { userId }, error)
+          );
         }, graceMs),
       );
     },
     async setAppearOffline(userId: number, appearOffline: boolean): Promise<void> {
+      const [on, before] = await Promise.all([
+        online.onlineAmong([userId]),
+        store.users.presenceFields(userId),
+      ]);
       await store.users.setAppearOffline(userId, appearOffline);
-      const wasOnline = online(userId);
-      if (appearOffline) hidden.add(userId);
-      else hidden.delete(userId);
-      if (wasOnline === online(userId)) return;
-      const { lastSeenAt } = await store.users.presenceFields(userId);
-      await announce(userId, online(userId), online(userId) ? null : lastSeenAt);
+      if (!on.has(userId) || before.appearOffline === appearOffline) return;
+      await announce(userId, !appearOffline, appearOffline ? before.lastSeenAt : null);
     },
     /** Clears the grace timers (shutdown): their users are gone anyway. */
     stop(): void {

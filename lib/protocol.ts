@@ -3,7 +3,7 @@
 // docs/protocol.md explains it for people writing other clients and bots.
 import { z } from "zod";
 
-import { MAX_FRAME_BYTES } from "./wire.ts";
+import { MAX_FRAME_BYTES, type ServerFrame } from "./wire.ts";
 
 export * from "./wire.ts";
 
@@ -24,3 +24,11 @@ export const clientFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ping") }),
 ]);
 export type ClientFrame = z.infer<typeof clientFrame>;
+
+/**
+ * The one way a server frame becomes text. Callers encode an event once and hand the same
+ * string to every recipient.
+ */
+export function encodeFrame(frame: ServerFrame): string {
+  return JSON.stringify(frame);
+}

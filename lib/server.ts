@@ -1,8 +1,10 @@
 // Starts UgoChat: opens the store, serves the app, and shuts down gracefully.
-import { createAppWithServices, type Services } from "./app.tsx";
+import { createApp } from "./app.tsx";
+import { openBackends } from "./backends.ts";
 import { type Config, ConfigError, loadConfigFromEnv } from "./config.ts";
 import { createLogger, type Logger } from "./log.ts";
-import { openStore, SchemaTooNewError, type Store } from "./store/mod.ts";
+import { createServices, type Services } from "./services.ts";
+import { SchemaTooNewError, type Store } from "./store/mod.ts";
 
 export { DATABASE_FILE } from "./store/mod.ts";
 
@@ -24,9 +26,9 @@ export async function startServer(
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
-  const { store, location } = await openStore(config, log);
-  const { app, ...services } = createAppWithServices({ config, store, log });
-  await services.realtime.load();
+  const backends = await openBackends(config, log);
+  const services = await createServices(config, backends, log);
+  const app = createApp(services);
   const abort = new AbortController();
   const listening = Promise.withResolvers<Deno.NetAddr>();
   const httpServer = Deno.serve(
@@ -37,7 +39,7 @@ export async function startServer(
   const shownHost = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
   log.info("server.start", {
     listen: `http://${shownHost}:${address.port}`,
-    data: location,
+    data: backends.location,
     origin: config.PUBLIC_ORIGIN ?? "(each request's Host)",
   });
 
@@ -45,7 +47,7 @@ export async function startServer(
   function shutdown(): Promise<void> {
     stopping ??= (async () => {
       log.info("server.stopping");
-      services.realtime.stop("server shutting down");
+      services.stop("server shutting down");
       abort.abort();
       let timer: ReturnType<typeof setTimeout> | undefined;
       const grace = new Promise((done) => timer = setTimeout(done, config.SHUTDOWN_GRACE_MS));
@@ -54,7 +56,7 @@ export async function startServer(
         grace.then(() => log.warn("server.grace_expired", { ms: config.SHUTDOWN_GRACE_MS })),
       ]);
       clearTimeout(timer);
-      await store.close();
+      await backends.close();
       log.info("server.stop");
     })();
     return stopping;
@@ -62,8 +64,8 @@ export async function startServer(
 
   return {
     port: address.port,
+    store: backends.store,
     origin: `http://${address.hostname === "0.0.0.0" ? "127.0.0.1" : shownHost}:${address.port}`,
-    store,
     log,
     services,
     shutdown,

@@ -7,6 +7,10 @@ export const LOBBY_ID = 1;
 export const MAX_FRAME_BYTES = 64 * 1024;
 export const MAX_MESSAGE_CHARS = 4000;
 export const REPLAY_CAP = 1000;
+/** Unread counts stop here (shown as "1000+"): counting further costs for nothing. */
+export const UNREAD_CAP = 1000;
+/** Clients repeat "typing" at most this often; the server drops repeats within it. */
+export const TYPING_EVERY_MS = 2_000;
 
 /** Close codes the server uses besides the standard ones (1001 going away, 1003 binary, 1009 too big). */
 export const CLOSE = {
@@ -30,6 +34,8 @@ export type FriendsView = {
 };
 export type MessageView = {
   id: number;
+  /** The message's place on the event sequence: resume with `?after=` the highest seq seen. */
+  seq: number;
   conversationId: number;
   sender: UserView;
   text: string;
@@ -53,8 +59,8 @@ export type Snapshot = {
 export type ServerFrame =
   | { type: "snapshot"; snapshot: Snapshot }
   | { type: "message"; message: MessageView }
-  | { type: "ack"; clientId: string; id: number; at: number; conversationId: number }
-  | { type: "caught_up"; lastMessageId: number }
+  | { type: "ack"; clientId: string; id: number; seq: number; at: number; conversationId: number }
+  | { type: "caught_up"; seq: number }
   | { type: "resync" }
   | { type: "friends"; friends: FriendsView }
   | { type: "presence"; userId: number; online: boolean; lastSeenAt: number | null }
@@ -65,15 +71,39 @@ export type ServerFrame =
   | { type: "pong" }
   | { type: "error"; code: ErrorCode; message: string; clientId?: string };
 
+/** Every error code the server answers with, over HTTP (`error.code`) and on the socket. */
 export type ErrorCode =
+  // bad input
   | "invalid_json"
   | "invalid_frame"
+  | "invalid_input"
   | "invalid_text"
+  | "unsupported_media_type"
+  | "too_large"
+  | "bad_request"
+  // who you are and where you come from
+  | "unauthenticated"
+  | "invalid_credentials"
+  | "username_taken"
+  | "forbidden_origin"
+  | "upgrade_required"
+  // limits
   | "rate_limited"
+  | "too_many_sockets"
+  | "busy"
+  // the domain's refusals
   | "not_found"
+  | "no_such_user"
+  | "cannot_befriend_self"
+  | "already_friends"
+  | "request_pending"
+  | "no_request"
   | "not_friends"
+  | "not_blocked"
   | "blocked"
-  | "store_failed";
+  // our side
+  | "store_failed"
+  | "internal";
 
 /**
  * Applies one event to a snapshot, as every client does. The server promises:

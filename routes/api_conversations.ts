@@ -2,10 +2,9 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { type AuthEnv, requireSession } from "../lib/auth.ts";
-import type { Conversations } from "../lib/conversations.ts";
 import { AppError } from "../lib/errors.ts";
 import { parseInput, readJson } from "../lib/http.ts";
-import type { Store } from "../lib/store/types.ts";
+import type { Services } from "../lib/services.ts";
 import { normalizeUsername } from "../lib/usernames.ts";
 
 const MAX_PAGE = 100;
@@ -16,21 +15,23 @@ const historyQuery = z.object({
 const conversationId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const openDirect = z.object({ with: z.string({ error: "Name a friend." }).min(1).max(256) });
 
-export function conversationApiRoutes(deps: { store: Store; conversations: Conversations }) {
-  const { store, conversations } = deps;
+export function conversationApiRoutes(
+  services: Pick<Services, "store" | "conversations" | "messages">,
+) {
+  const { store, conversations, messages } = services;
   return new Hono<AuthEnv>()
     .get("/api/conversations/:id/messages", async (c) => {
       const me = requireSession(c).user;
       const id = conversationId.safeParse(c.req.param("id"));
       if (!id.success) throw new AppError(404, "not_found", "No such conversation.");
       const query = parseInput(historyQuery, c.req.query());
-      const messages = await conversations.history(
+      const page = await messages.history(
         me,
         id.data,
         query.before ?? Number.MAX_SAFE_INTEGER,
         query.limit,
       );
-      return c.json({ messages, hasMore: messages.length === query.limit });
+      return c.json({ messages: page, hasMore: page.length === query.limit });
     })
     .post("/api/conversations", async (c) => {
       const me = requireSession(c).user;

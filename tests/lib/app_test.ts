@@ -62,13 +62,13 @@ Deno.test("an unexpected error answers 500 without internals and is logged with 
   const { createApp } = await import("../../lib/app.tsx");
   const { createLogger } = await import("../../lib/log.ts");
   const { loadConfig } = await import("../../lib/config.ts");
-  const { openSqliteStore } = await import("../../lib/store/sqlite/mod.ts");
+  const { openBackends } = await import("../../lib/backends.ts");
+  const { createServices } = await import("../../lib/services.ts");
   const lines: string[] = [];
-  const app = createApp({
-    config: loadConfig({}),
-    store: openSqliteStore(`${await Deno.makeTempDir()}/boom.db`),
-    log: createLogger("info", (line) => lines.push(line)),
-  });
+  const log = createLogger("info", (line) => lines.push(line));
+  const config = loadConfig({ DATA_DIR: await Deno.makeTempDir() });
+  await using backends = await openBackends(config, log);
+  const app = createApp(await createServices(config, backends, log));
   app.get("/api/boom", () => {
     throw new Error("secret internals at /srv/ugochat");
   });

@@ -187,17 +187,18 @@ Deno.test("a reconnecting client gets exactly what it missed, in order, and resy
   const b = await openChat(server.origin, bob);
   await a.say(LOBBY_ID, "before");
   const seen = await b.waitFor((f) => f.type === "message");
-  const lastSeen = seen.type === "message" ? seen.message.id : 0;
+  const lastSeen = seen.type === "message" ? seen.message.seq : 0;
   await b.close();
   const sent: number[] = [];
+  const sentSeqs: number[] = [];
   for (let n = 0; n < 25; n++) {
     const ack = await a.say(LOBBY_ID, `missed ${n}`);
-    if (ack.type === "ack") sent.push(ack.id);
+    if (ack.type === "ack") sent.push(ack.id), sentSeqs.push(ack.seq);
   }
   await using back = await openChat(server.origin, bob, { after: lastSeen });
   assert.deepEqual(messageIds(back.all("message")), sent);
   const caughtUp = back.all("caught_up")[0];
-  assert.equal(caughtUp.lastMessageId, sent.at(-1));
+  assert.equal(caughtUp.seq, sentSeqs.at(-1));
   const live = await a.say(LOBBY_ID, "live again");
   await back.waitFor((f) => f.type === "message" && f.message.text === "live again");
   assert.deepEqual(messageIds(back.all("message")), [...sent, live.type === "ack" ? live.id : -1]);

@@ -25,7 +25,7 @@ Deno.test("a client that drops gets exactly the 200 messages it missed, in order
   const first = await openChat(server.origin, reader);
   await sockets[0].say(LOBBY_ID, "seen before the drop");
   const seen = await first.waitFor((f) => f.type === "message");
-  const lastSeen = seen.type === "message" ? seen.message.id : 0;
+  const lastSeen = seen.type === "message" ? seen.message.seq : 0;
   await first.close();
 
   const missedIds: number[] = [];

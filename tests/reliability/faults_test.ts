@@ -120,11 +120,11 @@ Deno.test("churn in-process leaves no timers, sockets or ops behind (test saniti
   const people = await community(server.origin, "alice", "bob", "carol");
   await churn(server.origin, Object.values(people), 300);
   await sleep(200);
-  assert.equal(server.services.realtime.bus.connectionCount(), 0);
+  assert.equal(server.services.hub.connectionCount(), 0);
   for (const user of ["alice", "bob", "carol"]) {
     const found = await server.store.users.findByName(user);
     assert.equal(
-      server.services.realtime.presence.isOnline(found!.id),
+      await server.services.presence.isOnline(found!.id),
       false,
       `${user} is offline`,
     );

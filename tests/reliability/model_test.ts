@@ -35,7 +35,7 @@ type Real = {
   ids: Map<Name, number>;
   sockets: Map<Name, ChatSocket[]>;
   /** Every stored message: the Lobby's are visible to whoever has not blocked the sender. */
-  sent: Map<number, { sender: Name; members: Set<Name> | "lobby" }>;
+  sent: Map<number, { seq: number; sender: Name; members: Set<Name> | "lobby" }>;
   /** How many of each socket's message frames were already checked. */
   checkedFrames: WeakMap<ChatSocket, number>;
   steps: number;
@@ -174,7 +174,8 @@ class Send implements fc.AsyncCommand<Model, Real> {
     if (this.to === "lobby") {
       const ack = await socket.say(LOBBY_ID, `${this.a} to everyone`);
       assert.equal(ack.type, "ack");
-      return void r.sent.set((ack as { id: number }).id, { sender: this.a, members: "lobby" });
+      const { id, seq } = ack as { id: number; seq: number };
+      return void r.sent.set(id, { seq, sender: this.a, members: "lobby" });
     }
     if (this.to === this.a) return;
     const opened = await r.clients.get(this.a)!.post("/api/conversations", { with: this.to });
@@ -185,7 +186,8 @@ class Send implements fc.AsyncCommand<Model, Real> {
     const { conversation } = await ok(opened, 200);
     const ack = await socket.say(conversation.id, `${this.a} to ${this.to}`);
     assert.equal(ack.type, "ack");
-    r.sent.set((ack as { id: number }).id, { sender: this.a, members: new Set([this.a, this.to]) });
+    const { id, seq } = ack as { id: number; seq: number };
+    r.sent.set(id, { seq, sender: this.a, members: new Set([this.a, this.to]) });
   }
   toString = () => `send(${this.a} → ${this.to})`;
 }
@@ -231,17 +233,20 @@ function latestView(socket: ChatSocket): Snapshot {
   return socket.frames.slice(start + 1).reduce(applyEvent, socket.snapshot);
 }
 
-function lastSeenId(socket: ChatSocket): number {
-  const ids = socket.all("message").map((f) => f.message.id);
-  const latest = socket.snapshot.conversations.map((c) => c.latest?.id ?? 0);
-  return Math.max(0, ...ids, ...latest);
+/** The resume cursor a client keeps: the highest seq it has seen. */
+function lastSeenSeq(socket: ChatSocket): number {
+  const seqs = socket.all("message").map((f) => f.message.seq);
+  const latest = socket.snapshot.conversations.map((c) => c.latest?.seq ?? 0);
+  const caughtUp = socket.all("caught_up").map((f) => f.seq);
+  return Math.max(0, ...seqs, ...latest, ...caughtUp);
 }
 
 async function reopen(m: Model, r: Real, name: Name, old: ChatSocket): Promise<ChatSocket> {
-  const after = lastSeenId(old);
+  const after = lastSeenSeq(old);
   const again = await openChat(r.server.origin, r.clients.get(name)!, { after });
   const replayed = again.all("message").map((f) => f.message.id);
-  const expected = [...r.sent.keys()].filter((id) => id > after && maySee(m, r, name, id));
+  const expected = [...r.sent].filter(([id, { seq }]) => seq > after && maySee(m, r, name, id))
+    .map(([id]) => id);
   assert.deepEqual(replayed, expected, `${name} resumes with exactly what it missed`);
   return again;
 }
@@ -260,10 +265,10 @@ const byId = (s: Snapshot) => ({
 async function checkInvariants(m: Model, r: Real) {
   await sleep(15); // presence timers (grace 0) and their store calls
   for (const list of r.sockets.values()) for (const socket of list) await barrier(socket);
-  const realtime = r.server.services.realtime;
+  const services = r.server.services;
   for (const name of m.registered) {
     const user = { id: r.ids.get(name)!, username: name };
-    const fresh = await realtime.snapshot(user);
+    const fresh = await services.snapshot(user);
     for (const friend of fresh.friends) {
       const open = (m.sockets.get(friend.username as Name) ?? 0) > 0;
       assert.equal(

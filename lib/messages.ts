@@ -1,0 +1,149 @@
+// Messages: where one goes. `send` reads top-down — check, store, acknowledge, publish —
+// and `missed` is what a reconnecting client gets back.
+import type { BlockList } from "./blocks.ts";
+import type { Conversations } from "./conversations.ts";
+import { AppError } from "./errors.ts";
+import type { Logger } from "./log.ts";
+import type { Events } from "./realtime/broker.ts";
+import { createRateLimiter } from "./rate_limits.ts";
+import type { ConversationMembers, MessageRow, Store, User } from "./store/types.ts";
+import { MAX_MESSAGE_CHARS, type MessageView, REPLAY_CAP, type ServerFrame } from "./wire.ts";
+
+export type SendInput = { clientId: string; conversationId: number; text: string };
+export type Ack = Extract<ServerFrame, { type: "ack" }>;
+
+export function toMessageView(row: MessageRow): MessageView {
+  return {
+    id: row.id,
+    seq: row.seq,
+    conversationId: row.conversationId,
+    sender: { id: row.senderId, username: row.senderName },
+    text: row.text,
+    at: row.at,
+    clientId: row.clientId,
+  };
+}
+
+const ackOf = (row: MessageRow): Ack => ({
+  type: "ack",
+  clientId: row.clientId,
+  id: row.id,
+  seq: row.seq,
+  at: row.at,
+  conversationId: row.conversationId,
+});
+
+// Control characters other than tab and line breaks, and lone surrogates, are refused, not stored.
+// deno-lint-ignore no-control-regex
+const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** The text as it will be stored (trimmed), or an AppError saying what is wrong with it. */
+export function checkText(text: string): string {
+  const trimmed = text.trim();
+  const refuse = (message: string) => new AppError(400, "invalid_text", message);
+  if (trimmed.length === 0) throw refuse("A message cannot be empty.");
+  if (trimmed.length > MAX_MESSAGE_CHARS && [...trimmed].length > MAX_MESSAGE_CHARS) {
+    throw refuse(`A message holds at most ${MAX_MESSAGE_CHARS} characters.`);
+  }
+  if (!trimmed.isWellFormed()) {
+    throw refuse("The text holds a broken character (a lone surrogate).");
+  }
+  if (FORBIDDEN.test(trimmed)) throw refuse("The text holds control characters.");
+  return trimmed;
+}
+
+export function createMessages(deps: {
+  store: Store;
+  events: Events;
+  blocks: BlockList;
+  conversations: Conversations;
+  log: Logger;
+  messagesPer10s: number;
+}) {
+  const { store, events, blocks, conversations, log } = deps;
+  const sends = createRateLimiter({ limit: deps.messagesPer10s, windowMs: 10_000 });
+
+  async function mayMessage(user: User, conversation: ConversationMembers): Promise<void> {
+    const other = conversation.members.find((m) => m.id !== user.id);
+    if (!other) return; // the Lobby
+    // Blocks are kept in memory; only friendship needs the store (one index probe).
+    if (blocks.between(user.id, other.id)) {
+      throw new AppError(403, "blocked", `You cannot message ${other.username}.`);
+    }
+    if (!(await store.friends.areFriends(user.id, other.id))) {
+      throw new AppError(403, "not_friends", `You and ${other.username} are not friends.`);
+    }
+  }
+
+  async function save(user: User, input: SendInput, text: string) {
+    try {
+      return await store.messages.insert({
+        conversationId: input.conversationId,
+        senderId: user.id,
+        senderName: user.username,
+        clientId: input.clientId,
+        text,
+        at: Date.now(),
+      });
+    } catch (error) {
+      log.error("message.store_failed", { user: user.username }, error);
+      throw new AppError(
+        500,
+        "store_failed",
+        "The message could not be saved; it was not sent. Retry.",
+      );
+    }
+  }
+
+  /** Everyone allowed to see the stored row gets the same frame, encoded once. */
+  function publish(row: MessageRow, conversation: ConversationMembers): void {
+    const frame: ServerFrame = { type: "message", message: toMessageView(row) };
+    if (conversation.kind === "lobby") {
+      const hidden = blocks.hiddenFrom(row.senderId);
+      events.toEveryone(frame, row.seq, hidden.size ? [...hidden] : undefined);
+    } else {
+      events.toUsers(conversation.members.map((m) => m.id), frame, row.seq);
+    }
+  }
+
+  return {
+    /**
+     * The user sends a message: checked, stored once per clientId, acknowledged to the sender,
+     * then published to everyone who may see it. A refused retry of a message stored before
+     * gets its first acknowledgement, whatever changed since.
+     */
+    async send(user: User, input: SendInput, acknowledge: (ack: Ack) => void): Promise<void> {
+      try {
+        const text = checkText(input.text);
+        const conversation = await conversations.membersFor(user, input.conversationId);
+        await mayMessage(user, conversation);
+        const wait = sends.take(String(user.id));
+        if (wait) throw new AppError(429, "rate_limited", `Slow down: try again in ${wait} s.`);
+        const { message, duplicate } = await save(user, input, text);
+        acknowledge(ackOf(message));
+        if (!duplicate) publish(message, conversation);
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code === "store_failed") throw error;
+        const earlier = await store.messages.findByClientId(user.id, input.clientId);
+        if (!earlier) throw error;
+        acknowledge(ackOf(earlier));
+      }
+    },
+
+    /** Messages the user missed after `afterSeq`, or null when more than the cap: resync. */
+    async missed(user: User, afterSeq: number): Promise<MessageView[] | null> {
+      afterSeq = Math.min(afterSeq, await store.messages.lastSeq()); // a seq from the future would hide what comes next
+      const rows = await store.messages.after(user.id, afterSeq, REPLAY_CAP + 1);
+      return rows.length > REPLAY_CAP ? null : rows.map(toMessageView);
+    },
+
+    /** A page of a conversation's history before `beforeId`, oldest first. */
+    async history(user: User, conversationId: number, beforeId: number, limit: number) {
+      await conversations.find(user, conversationId);
+      const rows = await store.messages.history(user.id, conversationId, beforeId, limit);
+      return rows.map(toMessageView);
+    },
+  };
+}
+
+export type Messages = ReturnType<typeof createMessages>;

@@ -1,0 +1,60 @@
+// The broker carries events between processes. A process publishes an envelope on a topic;
+// every process (itself included) hears it and hands it to its hub, which knows the sockets.
+// broker_memory.ts is the one-process implementation.
+import { encodeFrame } from "../protocol.ts";
+import type { ServerFrame } from "../wire.ts";
+
+/** `user:42`: every socket of user 42; `everyone`: every socket (the Lobby). */
+export type Topic = `user:${number}` | "everyone";
+
+export type Envelope =
+  | {
+    topic: Topic;
+    /** An encoded ServerFrame, the same string for every recipient. */
+    frame: string;
+    /** The event's seq, when it is on the event sequence: a socket skips what it already has. */
+    seq?: number;
+    /** Users who must not receive it (those who blocked the sender, say). */
+    except?: readonly number[];
+  }
+  | {
+    topic: Topic;
+    /** Close the sockets opened by these sessions (hex token hashes): logout, password change. */
+    closeSessions: readonly string[];
+    code: number;
+    reason: string;
+  };
+
+export type Broker = {
+  /** Hands the envelope to every process's listeners, this one's included, in publish order. */
+  publish(envelope: Envelope): void;
+  /** Listens to every envelope; returns the way to stop. */
+  onEnvelope(listener: (envelope: Envelope) => void): () => void;
+  close(): Promise<void>;
+};
+
+export const userTopic = (userId: number): Topic => `user:${userId}`;
+
+/** What the domain modules publish with: typed frames, each encoded once. */
+export function createEvents(broker: Broker) {
+  return {
+    toUser(userId: number, frame: ServerFrame): void {
+      broker.publish({ topic: userTopic(userId), frame: encodeFrame(frame) });
+    },
+    toUsers(userIds: readonly number[], frame: ServerFrame, seq?: number): void {
+      const encoded = encodeFrame(frame);
+      for (const userId of userIds) {
+        broker.publish({ topic: userTopic(userId), frame: encoded, seq });
+      }
+    },
+    toEveryone(frame: ServerFrame, seq?: number, except?: readonly number[]): void {
+      broker.publish({ topic: "everyone", frame: encodeFrame(frame), seq, except });
+    },
+    /** Sessions are named by token hash only, so every process looks for their sockets. */
+    closeSessions(sessionKeys: readonly string[], code: number, reason: string): void {
+      broker.publish({ topic: "everyone", closeSessions: sessionKeys, code, reason });
+    },
+  };
+}
+
+export type Events = ReturnType<typeof createEvents>;

@@ -1,0 +1,43 @@
+// One handler per client frame type. A handler gets the session's context and the parsed
+// frame, and returns its reply (or nothing); refusals are thrown as AppError. The mapped type
+// makes a frame type without a handler a type error.
+import type { Conversations } from "../conversations.ts";
+import type { Messages } from "../messages.ts";
+import type { Presence } from "../presence.ts";
+import type { ClientFrame } from "../protocol.ts";
+import type { User } from "../store/types.ts";
+import type { ServerFrame } from "../wire.ts";
+import type { Events } from "./broker.ts";
+import type { Connection } from "./connection.ts";
+
+export type SessionContext = {
+  user: User;
+  connection: Connection;
+  /** Writes a frame to this socket now (a reply may come before the handler returns). */
+  reply(frame: ServerFrame): void;
+};
+
+type FrameOf<T extends ClientFrame["type"]> = Extract<ClientFrame, { type: T }>;
+type Reply = ServerFrame | void;
+export type Handlers = {
+  [T in ClientFrame["type"]]: (ctx: SessionContext, frame: FrameOf<T>) => Reply | Promise<Reply>;
+};
+
+export function createHandlers(deps: {
+  messages: Messages;
+  conversations: Conversations;
+  presence: Presence;
+  events: Events;
+}): Handlers {
+  const { messages, conversations, presence, events } = deps;
+  return {
+    send: (ctx, frame) => messages.send(ctx.user, frame, ctx.reply),
+    read: (ctx, frame) => conversations.markRead(ctx.user, frame.conversationId, frame.messageId),
+    typing: (ctx, frame) => conversations.typing(ctx.user, frame.conversationId),
+    set_status: async (ctx, frame) => {
+      await presence.setAppearOffline(ctx.user.id, frame.appearOffline);
+      events.toUser(ctx.user.id, { type: "status", appearOffline: frame.appearOffline });
+    },
+    ping: () => ({ type: "pong" }),
+  };
+}

@@ -1,0 +1,90 @@
+// This process's open sockets, by user. Broker output reaches them in one function: deliver.
+import type { Envelope } from "./broker.ts";
+import type { Connection } from "./connection.ts";
+
+/** A socket upgraded but never opened (its client vanished) stops counting after this. */
+const RESERVATION_MS = 10_000;
+
+export function createHub() {
+  const all = new Set<Connection>();
+  const byUser = new Map<number, Set<Connection>>();
+  const none: ReadonlySet<Connection> = new Set();
+  const pending = new Map<number, number>(); // sockets upgraded but not yet open, per user
+  const reservationTimers = new Set<ReturnType<typeof setTimeout>>();
+
+  const recipients = (envelope: Envelope): Iterable<Connection> =>
+    envelope.topic === "everyone" ? all : byUser.get(Number(envelope.topic.slice(5))) ?? none; // "user:42"
+
+  return {
+    /**
+     * Holds a place for a socket being upgraded, so that concurrent upgrades cannot pass the
+     * per-user limit together. Returns its release (call on open or close), or null when full.
+     */
+    reserve(userId: number, limit: number): (() => void) | null {
+      if ((byUser.get(userId)?.size ?? 0) + (pending.get(userId) ?? 0) >= limit) return null;
+      pending.set(userId, (pending.get(userId) ?? 0) + 1);
+      let held = true;
+      const release = () => {
+        if (!held) return;
+        held = false;
+        clearTimeout(timer);
+        reservationTimers.delete(timer);
+        const left = pending.get(userId)! - 1;
+        if (left) pending.set(userId, left);
+        else pending.delete(userId);
+      };
+      const timer = setTimeout(release, RESERVATION_MS);
+      reservationTimers.add(timer);
+      return release;
+    },
+    /** Returns how many connections the user now has here. */
+    add(connection: Connection): number {
+      all.add(connection);
+      let mine = byUser.get(connection.userId);
+      if (!mine) byUser.set(connection.userId, mine = new Set());
+      mine.add(connection);
+      return mine.size;
+    },
+    /** Returns how many connections the user still has here. */
+    remove(connection: Connection): number {
+      all.delete(connection);
+      const mine = byUser.get(connection.userId);
+      if (!mine) return 0;
+      mine.delete(connection);
+      if (mine.size === 0) byUser.delete(connection.userId);
+      return mine.size;
+    },
+    connectionsOf: (userId: number): ReadonlySet<Connection> => byUser.get(userId) ?? none,
+    connectionCount: () => all.size,
+    isConnected: (userId: number) => byUser.has(userId),
+
+    /** The one place where broker output reaches this process's sockets. */
+    deliver(envelope: Envelope): void {
+      if ("closeSessions" in envelope) {
+        const keys = new Set(envelope.closeSessions);
+        for (const connection of recipients(envelope)) {
+          if (keys.has(connection.sessionKey)) connection.close(envelope.code, envelope.reason);
+        }
+        return;
+      }
+      const { frame, seq, except } = envelope;
+      if (!except?.length) {
+        for (const connection of recipients(envelope)) connection.deliver(frame, seq);
+        return;
+      }
+      const skip = new Set(except);
+      for (const connection of recipients(envelope)) {
+        if (!skip.has(connection.userId)) connection.deliver(frame, seq);
+      }
+    },
+
+    closeAll(code: number, reason: string): void {
+      for (const connection of all) connection.close(code, reason);
+      for (const timer of reservationTimers) clearTimeout(timer);
+      reservationTimers.clear();
+      pending.clear();
+    },
+  };
+}
+
+export type Hub = ReturnType<typeof createHub>;

@@ -1,0 +1,172 @@
+// The chat socket's protocol, from open to close: the snapshot handshake (with resume), an
+// inbox that handles frames in order and bounds what waits, decoding and the bad-frame
+// budget, one typed handler per frame type, and errors as error frames.
+import { AppError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import { clientFrame, encodeFrame } from "../protocol.ts";
+import type { User } from "../store/types.ts";
+import {
+  CLOSE,
+  MAX_FRAME_BYTES,
+  type MessageView,
+  type ServerFrame,
+  type Snapshot,
+} from "../wire.ts";
+import { type ChatSocket, type Connection, createConnection } from "./connection.ts";
+import type { Handlers, SessionContext } from "./handlers.ts";
+import type { Hub } from "./hub.ts";
+
+const MAX_BAD_FRAMES = 20; // per socket, before it is closed as broken
+// Frames waiting to be handled, per socket: beyond this a client sends faster than we can
+// store, and the excess is refused rather than held in memory.
+const MAX_INBOX_BYTES = 1024 * 1024;
+const CLIENT_ID = /"clientId"\s*:\s*"([0-9a-fA-F-]{36})"/;
+
+/** A server-side WebSocket: what a connection writes to, and the events it raises. */
+export type ServerSocket = ChatSocket & {
+  onopen: ((event: Event) => void) | null;
+  onmessage: ((event: MessageEvent) => void) | null;
+  onclose: ((event: CloseEvent) => void) | null;
+  onerror: ((event: Event) => void) | null;
+};
+
+export type SessionDeps = {
+  hub: Hub;
+  handlers: Handlers;
+  log: Logger;
+  /** The highest seq committed now: events at or below it are in what the snapshot reads. */
+  lastSeq(): Promise<number>;
+  snapshot(user: User): Promise<Snapshot>;
+  /** Messages after a seq, or null when too many to replay (the client then resyncs). */
+  missed(user: User, afterSeq: number): Promise<MessageView[] | null>;
+  connected(user: User, appearOffline: boolean): Promise<void>;
+  disconnected(user: User): void;
+};
+
+const utf8 = new TextEncoder();
+function byteLength(text: string): number {
+  return text.length * 3 <= MAX_FRAME_BYTES ? text.length : utf8.encode(text).length;
+}
+
+export function startSocketSession(
+  deps: SessionDeps,
+  socket: ServerSocket,
+  who: { user: User; sessionKey: string; after: number | null; release: () => void },
+): void {
+  const { hub, handlers, log } = deps;
+  const { user, after, release } = who;
+  const connection = createConnection(
+    socket,
+    { userId: user.id, username: user.username, sessionKey: who.sessionKey },
+    () => log.warn("socket.slow", { user: user.username }),
+  );
+  const send = (frame: ServerFrame) => connection.reply(encodeFrame(frame));
+  const ctx: SessionContext = { user, connection, reply: send };
+  let inbox = Promise.resolve(); // frames from one socket are handled in order
+  let inboxBytes = 0;
+  let badFrames = 0;
+
+  socket.onopen = () => {
+    release();
+    hub.add(connection); // events are held from here, so nothing slips between snapshot and live
+    log.info("socket.open", {
+      user: user.username,
+      conn: connection.id,
+      sockets: hub.connectionsOf(user.id).size,
+    });
+    inbox = inbox.then(handshake).catch((error) => {
+      log.error("socket.start_failed", { user: user.username }, error);
+      connection.close(1011, "could not start");
+    });
+  };
+
+  /** Snapshot, then (when resuming) every message after `after`, then live events. */
+  async function handshake() {
+    let cursor = await deps.lastSeq(); // read first: what commits later is held, not lost
+    const snapshot = await deps.snapshot(user);
+    await deps.connected(user, snapshot.me.appearOffline);
+    send({ type: "snapshot", snapshot });
+    if (after !== null) {
+      const missed = await deps.missed(user, after);
+      if (missed === null) send({ type: "resync" });
+      else {
+        for (const message of missed) send({ type: "message", message });
+        cursor = Math.max(cursor, missed.at(-1)?.seq ?? 0);
+      }
+    }
+    send({ type: "caught_up", seq: cursor });
+    connection.goLive(cursor);
+  }
+
+  socket.onmessage = (event) => {
+    if (typeof event.data !== "string") {
+      return connection.close(CLOSE.UNSUPPORTED_DATA, "binary frames are not supported");
+    }
+    const data = event.data;
+    if (byteLength(data) > MAX_FRAME_BYTES) {
+      return connection.close(CLOSE.TOO_BIG, "frame over 64 KiB");
+    }
+    if (inboxBytes + data.length > MAX_INBOX_BYTES) {
+      const clientId = CLIENT_ID.exec(data)?.[1]; // unparsed, but worth naming: the client can retry it
+      const message = "Too many frames at once: slow down and retry.";
+      return send({ type: "error", code: "rate_limited", message, clientId });
+    }
+    inboxBytes += data.length;
+    inbox = inbox.then(() => handle(data)).finally(() => (inboxBytes -= data.length));
+  };
+
+  function refuse(code: "invalid_json" | "invalid_frame", message: string) {
+    send({ type: "error", code, message });
+    if (++badFrames > MAX_BAD_FRAMES) connection.close(1008, "too many invalid frames");
+  }
+
+  async function handle(data: string): Promise<void> {
+    let json: unknown;
+    try {
+      json = JSON.parse(data);
+    } catch {
+      return refuse("invalid_json", "The frame is not valid JSON.");
+    }
+    const parsed = clientFrame.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return refuse("invalid_frame", `${issue.path.join(".") || "frame"}: ${issue.message}`);
+    }
+    const frame = parsed.data;
+    const clientId = "clientId" in frame ? frame.clientId : undefined;
+    try {
+      const handler = handlers[frame.type] as (
+        c: SessionContext,
+        f: typeof frame,
+      ) => ReturnType<Handlers[typeof frame.type]>;
+      const reply = await handler(ctx, frame);
+      if (reply) send(reply);
+    } catch (error) {
+      if (error instanceof AppError) {
+        return send({ type: "error", code: error.code, message: error.message, clientId });
+      }
+      log.error("socket.frame_failed", { user: user.username, type: frame.type }, error);
+      send({
+        type: "error",
+        code: "internal",
+        message: "Something went wrong on our side.",
+        clientId,
+      });
+    }
+  }
+
+  socket.onclose = (event) => {
+    release();
+    const left = hub.remove(connection);
+    deps.disconnected(user);
+    log.info("socket.close", {
+      user: user.username,
+      conn: connection.id,
+      code: event.code,
+      sockets: left,
+    });
+  };
+  socket.onerror = () => {}; // onclose follows and does the bookkeeping
+}
+
+export type { Connection };

@@ -1,0 +1,132 @@
+// The one composition root: every service, built in dependency order from the config and
+// the backends. Nothing else constructs a service or a backend.
+import { createAccounts } from "./accounts.ts";
+import { createBlockList } from "./blocks.ts";
+import type { Config } from "./config.ts";
+import { createConversations } from "./conversations.ts";
+import { createFriendships } from "./friendships.ts";
+import type { Logger } from "./log.ts";
+import { createMessages } from "./messages.ts";
+import { createHasher } from "./passwords.ts";
+import { createPresence } from "./presence.ts";
+import { type Broker, createEvents } from "./realtime/broker.ts";
+import { createHandlers } from "./realtime/handlers.ts";
+import { createHub } from "./realtime/hub.ts";
+import type { PresenceStore } from "./realtime/presence.ts";
+import type { SessionDeps } from "./realtime/socket_session.ts";
+import { createSessions } from "./sessions.ts";
+import type { Store, User } from "./store/types.ts";
+import { CLOSE, type Snapshot } from "./wire.ts";
+
+/** What the services stand on: storage, and how events and presence cross processes. */
+export type Backends = { store: Store; broker: Broker; presence: PresenceStore };
+
+export type Services = {
+  config: Config;
+  log: Logger;
+  store: Store;
+  broker: Broker;
+  hasher: ReturnType<typeof createHasher>;
+  sessions: ReturnType<typeof createSessions>;
+  accounts: ReturnType<typeof createAccounts>;
+  hub: ReturnType<typeof createHub>;
+  events: ReturnType<typeof createEvents>;
+  blocks: ReturnType<typeof createBlockList>;
+  presence: ReturnType<typeof createPresence>;
+  friendships: ReturnType<typeof createFriendships>;
+  conversations: ReturnType<typeof createConversations>;
+  messages: ReturnType<typeof createMessages>;
+  /** What each chat socket's session needs. */
+  socketSession: SessionDeps;
+  /** Everything a client needs to start: who they are, conversations, friends. */
+  snapshot(user: User): Promise<Snapshot>;
+  /** Closes every socket with 1001 and stops timers; the backends stay open. */
+  stop(reason: string): void;
+};
+
+/** Builds the services and loads what delivery keeps in memory (the blocks). */
+export async function createServices(
+  config: Config,
+  backends: Backends,
+  log: Logger,
+): Promise<Services> {
+  const { store, broker } = backends;
+  const hasher = createHasher(config.HASH_CONCURRENCY, config.HASH_QUEUE_MAX);
+  const sessions = createSessions(store);
+  const accounts = createAccounts({ config, store, hasher, sessions, log });
+
+  const hub = createHub();
+  broker.onEnvelope(hub.deliver);
+  const events = createEvents(broker);
+  const blocks = createBlockList();
+  for (const [blocker, blocked] of await store.blocks.all()) blocks.block(blocker, blocked);
+  const presence = createPresence({
+    store,
+    online: backends.presence,
+    hub,
+    events,
+    log,
+    graceMs: config.PRESENCE_GRACE_MS,
+  });
+  const conversations = createConversations({ store, events, blocks });
+  const friendships = createFriendships({
+    store,
+    events,
+    presence,
+    blocks,
+    log,
+    onBlocksChanged: conversations.refreshLobby,
+  });
+  const messages = createMessages({
+    store,
+    events,
+    blocks,
+    conversations,
+    log,
+    messagesPer10s: config.MESSAGES_PER_10S,
+  });
+  // Logout and password changes close the sockets those sessions opened, on every process.
+  sessions.onRevoke((hashes) =>
+    events.closeSessions(hashes.map((hash) => hash.toHex()), CLOSE.SESSION_ENDED, "session ended")
+  );
+
+  async function snapshot(user: User): Promise<Snapshot> {
+    const [mine, friends] = await Promise.all([
+      conversations.snapshot(user),
+      friendships.view(user.id),
+    ]);
+    return { ...mine, ...friends };
+  }
+
+  return {
+    config,
+    log,
+    store,
+    broker,
+    hasher,
+    sessions,
+    accounts,
+    hub,
+    events,
+    blocks,
+    presence,
+    friendships,
+    conversations,
+    messages,
+    socketSession: {
+      hub,
+      log,
+      handlers: createHandlers({ messages, conversations, presence, events }),
+      lastSeq: () => store.messages.lastSeq(),
+      snapshot,
+      missed: messages.missed,
+      connected: (user, appearOffline) => presence.connected(user.id, appearOffline),
+      disconnected: (user) => presence.disconnected(user.id),
+    },
+    snapshot,
+    stop(reason) {
+      presence.stop();
+      hub.closeAll(CLOSE.GOING_AWAY, reason);
+    },
+  };
+}
