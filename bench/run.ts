@@ -16,6 +16,10 @@ const REPS = QUICK ? 1 : 3;
 const BENCH = resolve(APP_DIR, "bench");
 const hasTaskset = await commandExists("taskset");
 const hasNode = await commandExists("node");
+const SOCKETIO_DIR = `${BENCH}/socketio`;
+// Only dm runs UgoChat alone; any other scenario wants the Socket.IO baseline.
+const hasSocketio = ["fanout", "big_room", "idle", "overload", "reconnect"].some(wanted) &&
+  await socketioReady();
 const maxConnections = Math.floor((await fileLimit()) / 2.2);
 
 async function commandExists(name: string): Promise<boolean> {
@@ -25,6 +29,36 @@ async function commandExists(name: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Installs bench/socketio from its lock file on first use; false, said once, when it cannot. */
+async function socketioReady(): Promise<boolean> {
+  if (!hasNode || !(await commandExists("npm"))) {
+    console.error("socketio: skipped, node or npm is not on the PATH");
+    return false;
+  }
+  if (await socketioInstalled()) return true;
+  console.error("socketio: npm ci in bench/socketio (first use)");
+  const out = await new Deno.Command("npm", {
+    args: ["ci", "--no-audit", "--no-fund"],
+    cwd: SOCKETIO_DIR,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (out.success && await socketioInstalled()) return true;
+  const lines = new TextDecoder().decode(out.stderr).split("\n").filter((l) => l.trim());
+  const reason = lines.find((l) => /error|ERR!/.test(l)) ?? lines.at(-1) ?? `exit ${out.code}`;
+  console.error(`socketio: skipped, npm ci in bench/socketio failed: ${reason}`);
+  return false;
+}
+
+/** Whether node_modules holds the socket.io version the lock file pins (absent or stale: no). */
+async function socketioInstalled(): Promise<boolean> {
+  const read = (path: string) =>
+    Deno.readTextFile(`${SOCKETIO_DIR}/${path}`).then(JSON.parse).catch(() => null);
+  const lock = await read("package-lock.json");
+  const installed = await read("node_modules/socket.io/package.json");
+  return !!installed && installed.version === lock?.packages?.["node_modules/socket.io"]?.version;
 }
 
 async function fileLimit(): Promise<number> {
@@ -209,7 +243,7 @@ async function scenario(
   return results;
 }
 
-const KINDS: Kind[] = hasNode ? ["reference", "ugochat", "socketio"] : ["reference", "ugochat"];
+const KINDS: Kind[] = hasSocketio ? ["reference", "ugochat", "socketio"] : ["reference", "ugochat"];
 const report: Record<string, unknown> = {};
 const PAYLOAD = 128;
 
@@ -222,7 +256,7 @@ function combine(
   const entry: Record<string, unknown> = {};
   for (const kind of ["ugochat", "reference", "socketio"] as Kind[]) {
     if (!runs[kind].length) {
-      entry[kind] = kind === "socketio" && !hasNode ? "not run" : null;
+      entry[kind] = kind === "socketio" && !hasSocketio ? "not run" : null;
       continue;
     }
     const merged: Record<string, unknown> = { runs: runs[kind].length };
