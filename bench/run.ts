@@ -1,22 +1,50 @@
-// `deno task bench [--quick]`: UgoChat against the practical limit (a bare Deno hub) and
-// against Socket.IO on Node.js, alternating, on 127.0.0.1, with the load generator in its
-// own process. Prints a table and writes bench/results/latest.json.
+// `deno task bench [--quick] [--before=<git ref>]`: UgoChat against the practical limit (a bare
+// Deno hub), against Socket.IO on Node.js and, with --before, against an earlier commit of
+// itself, alternating, on 127.0.0.1, with the load generator in its own process. Prints a
+// table and writes bench/results/latest.json.
+//
+// Nothing here imports lib/: each UgoChat checkout seeds its users (bench/seed.ts) and names
+// its server flags (bench/server_flags.ts) in a process of its own, so that a commit with
+// another store API or other permissions is measured as it would run.
 import { resolve } from "node:path";
-import { loadConfig } from "../lib/config.ts";
-import { APP_DIR, serverFlags } from "../lib/permissions.ts";
 import type { Config as LoadConfig } from "./loadgen.ts";
-import { directConversationIds, seedUsers } from "./seed.ts";
+import type { Seeded } from "./seed.ts";
 import type { Kind } from "./wire.ts";
+
+/** What runs: a wire protocol's Kind, or `before`, the earlier UgoChat (its protocol: ugochat). */
+type Impl = Kind | "before";
+const protocolOf = (impl: Impl): Kind => impl === "before" ? "ugochat" : impl;
+
+const APP_DIR = resolve(import.meta.dirname!, "..");
 
 const QUICK = Deno.args.includes("--quick");
 const ONLY = Deno.args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
 const wanted = (name: string) => !ONLY || ONLY.includes(name);
-const PROFILE = Deno.args.includes("--profile"); // ugochat runs with --cpu-prof into bench/results/
+// ugochat (and before) run with --cpu-prof, one <scenario>-<impl>-<repetition>.cpuprofile each.
+const PROFILE = Deno.args.includes("--profile");
+const BEFORE_REF = Deno.args.find((a) => a.startsWith("--before="))?.slice(9);
 const REPS = QUICK ? 1 : 3;
 const BENCH = resolve(APP_DIR, "bench");
+const RESULTS = `${BENCH}/results`;
 const hasTaskset = await commandExists("taskset");
 const hasNode = await commandExists("node");
+const SOCKETIO_DIR = `${BENCH}/socketio`;
+// Only dm runs UgoChat alone; any other scenario wants the Socket.IO baseline.
+const socketioWanted = ["fanout", "big_room", "idle", "overload", "reconnect"].some(wanted);
+const hasSocketio = socketioWanted && await socketioReady();
 const maxConnections = Math.floor((await fileLimit()) / 2.2);
+// Appended to a bench/seed.ts from before it ran as a script (4c93759 and earlier).
+const SEED_MAIN = `
+if (import.meta.main) {
+  const [databasePath, count, pairs] = [Deno.args[0], Number(Deno.args[1]), Number(Deno.args[2])];
+  const users = await seedUsers(databasePath, count, pairs > 0);
+  const dm = pairs > 0 ? await directConversationIds(databasePath, users) : [];
+  console.log(JSON.stringify({ users, dm }));
+}
+`;
+const before = BEFORE_REF ? await checkOut(BEFORE_REF) : null;
+/** The UgoChat checkouts: this one and, with --before, the earlier commit in a temp dir. */
+const CHECKOUTS: Partial<Record<Impl, string>> = { ugochat: APP_DIR, before: before?.dir };
 
 async function commandExists(name: string): Promise<boolean> {
   try {
@@ -24,6 +52,117 @@ async function commandExists(name: string): Promise<boolean> {
       .output()).success;
   } catch {
     return false;
+  }
+}
+
+/** Installs bench/socketio from its lock file on first use; false, said once, when it cannot. */
+async function socketioReady(): Promise<boolean> {
+  if (!hasNode || !(await commandExists("npm"))) {
+    console.error("socketio: skipped, node or npm is not on the PATH");
+    return false;
+  }
+  if (await socketioInstalled()) return true;
+  console.error("socketio: npm ci in bench/socketio (first use)");
+  const out = await new Deno.Command("npm", {
+    args: ["ci", "--no-audit", "--no-fund"],
+    cwd: SOCKETIO_DIR,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (out.success && await socketioInstalled()) return true;
+  const lines = new TextDecoder().decode(out.stderr).split("\n").filter((l) => l.trim());
+  const reason = lines.find((l) => /error|ERR!/.test(l)) ?? lines.at(-1) ?? `exit ${out.code}`;
+  console.error(`socketio: skipped, npm ci in bench/socketio failed: ${reason}`);
+  return false;
+}
+
+/** Whether node_modules holds the socket.io version the lock file pins (absent or stale: no). */
+async function socketioInstalled(): Promise<boolean> {
+  const read = (path: string) =>
+    Deno.readTextFile(`${SOCKETIO_DIR}/${path}`).then(JSON.parse).catch(() => null);
+  const lock = await read("package-lock.json");
+  const installed = await read("node_modules/socket.io/package.json");
+  return !!installed && installed.version === lock?.packages?.["node_modules/socket.io"]?.version;
+}
+
+/** Runs a command to its end in `cwd`; its stdout, or an error carrying its stderr. */
+async function runIn(cwd: string, command: string[], env: Record<string, string> = {}) {
+  const out = await new Deno.Command(command[0], {
+    args: command.slice(1),
+    cwd,
+    env: { ...env, NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  if (!out.success) {
+    throw new Error(`${command.join(" ")} (in ${cwd}) failed:\n${text(out.stderr)}`);
+  }
+  return text(out.stdout);
+}
+
+/**
+ * Extracts an earlier commit into a temp dir, ready to run: its dependencies, its client
+ * bundle, and the two scripts run.ts asks of it. `git archive`, not `git worktree add`, so
+ * that nothing is registered in the repository the other worktrees share.
+ */
+async function checkOut(ref: string) {
+  let commit;
+  try {
+    commit = (await runIn(APP_DIR, ["git", "rev-parse", "--verify", `${ref}^{commit}`])).trim();
+  } catch {
+    console.error(`--before=${ref}: not a commit in this repository`);
+    Deno.exit(2);
+  }
+  const dir = await Deno.makeTempDir({ prefix: "ugochat-before-" });
+  console.error(`before: ${ref} (${commit.slice(0, 7)}) in ${dir}`);
+  const removeOnInterrupt = () => {
+    Deno.removeSync(dir, { recursive: true });
+    Deno.exit(130);
+  };
+  Deno.addSignalListener("SIGINT", removeOnInterrupt);
+  try {
+    await prepare(ref, commit, dir);
+  } catch (error) {
+    await Deno.remove(dir, { recursive: true });
+    throw error;
+  }
+  return {
+    ref,
+    commit,
+    dir,
+    async remove() {
+      Deno.removeSignalListener("SIGINT", removeOnInterrupt);
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+async function prepare(ref: string, commit: string, dir: string) {
+  const archive = new Deno.Command("git", {
+    args: ["archive", commit],
+    cwd: APP_DIR,
+    stdout: "piped",
+  })
+    .spawn();
+  const tar = new Deno.Command("tar", { args: ["-x", "-C", dir], stdin: "piped" }).spawn();
+  await archive.stdout.pipeTo(tar.stdin);
+  if (!(await archive.status).success || !(await tar.status).success) {
+    throw new Error(`git archive ${commit} | tar -x failed`);
+  }
+  await runIn(dir, [Deno.execPath(), "install", "--frozen"]);
+  await runIn(dir, [Deno.execPath(), "task", "build"]);
+  const seed = await Deno.readTextFile(`${dir}/bench/seed.ts`).catch(() => {
+    throw new Error(`${ref} has no bench/seed.ts, so it cannot be seeded`);
+  });
+  if (!seed.includes("import.meta.main")) {
+    await Deno.writeTextFile(`${dir}/bench/seed.ts`, seed + SEED_MAIN);
+  }
+  // Copied in where missing: it imports the checkout's own lib/config.ts and lib/permissions.ts.
+  const flags = `${dir}/bench/server_flags.ts`;
+  if (!(await Deno.stat(flags).catch(() => null))) {
+    await Deno.copyFile(`${BENCH}/server_flags.ts`, flags);
   }
 }
 
@@ -36,7 +175,7 @@ const pinned = (core: number, command: string[]) =>
   hasTaskset ? ["taskset", "-c", String(core), ...command] : command;
 
 type Server = {
-  kind: Kind;
+  kind: Impl;
   port: number;
   pid: number;
   stop(): Promise<void>;
@@ -49,11 +188,12 @@ async function startProcess(
   env: Record<string, string>,
   pattern: RegExp,
   graceful = false,
+  cwd = APP_DIR,
 ) {
   const child = new Deno.Command(command[0], {
     args: command.slice(1),
     env: { ...env, NO_COLOR: "1" },
-    cwd: APP_DIR,
+    cwd,
     stdout: "piped",
     stderr: "inherit",
     stdin: "null",
@@ -83,7 +223,10 @@ async function startProcess(
   };
 }
 
-async function startServer(kind: Kind, users: number, dmPairs = false): Promise<Server> {
+/** Names the CPU profile of the next UgoChat server started (set by `scenario`). */
+let profileName = "";
+
+async function startServer(kind: Impl, users: number, dmPairs = false): Promise<Server> {
   if (kind === "reference") {
     const p = await startProcess(
       pinned(0, [Deno.execPath(), "run", "-A", `${BENCH}/reference_hub.ts`]),
@@ -100,11 +243,21 @@ async function startServer(kind: Kind, users: number, dmPairs = false): Promise<
     );
     return { kind, ...p, users: Array.from({ length: users }, () => ({})) };
   }
+  const checkout = CHECKOUTS[kind]!;
   const dataDir = await Deno.makeTempDir({ prefix: "ugochat-bench-" });
   const databasePath = resolve(dataDir, "ugochat.db");
-  // Open once through the store so the schema exists, then seed real users and sessions.
-  const seeded = await seedUsers(databasePath, users, dmPairs);
-  const dm = dmPairs ? await directConversationIds(databasePath, seeded) : undefined;
+  // Real users and sessions, through the store of the checkout that is about to serve them.
+  const seeded: { users: Seeded; dm: number[] } = JSON.parse(
+    await runIn(checkout, [
+      Deno.execPath(),
+      "run",
+      "-A",
+      "bench/seed.ts",
+      databasePath,
+      String(users),
+      String(dmPairs ? users / 2 : 0),
+    ]),
+  );
   const env = {
     PORT: "0",
     HOST: "127.0.0.1",
@@ -115,24 +268,32 @@ async function startServer(kind: Kind, users: number, dmPairs = false): Promise<
     LOGIN_PER_IP_PER_MIN: "1000000000",
     REGISTER_PER_IP_PER_HOUR: "1000000000",
   };
-  const flags = serverFlags(loadConfig(env));
+  const flags: string[] = JSON.parse(
+    await runIn(checkout, [Deno.execPath(), "run", "-A", "bench/server_flags.ts"], env),
+  );
+  const profile = [
+    "--cpu-prof",
+    `--cpu-prof-dir=${RESULTS}`,
+    `--cpu-prof-name=${profileName}.cpuprofile`,
+  ];
   const p = await startProcess(
     pinned(0, [
       Deno.execPath(),
       "run",
       ...flags,
-      ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${BENCH}/results`] : []),
-      resolve(APP_DIR, "main.ts"),
+      ...(PROFILE ? profile : []),
+      resolve(checkout, "main.ts"),
     ]),
     { ...env, LOG_LEVEL: "info" },
     /listen=http:\/\/[^ ]+:(\d+)/,
     PROFILE,
+    checkout,
   );
   return {
     kind,
     ...p,
-    users: seeded.map((u) => ({ cookie: u.cookie })),
-    dm,
+    users: seeded.users.map((u) => ({ cookie: u.cookie })),
+    dm: dmPairs ? seeded.dm : undefined,
     async stop() {
       await p.stop();
       await Deno.remove(dataDir, { recursive: true }).catch(() => {});
@@ -192,55 +353,72 @@ const median = (values: number[]) => {
 /** Runs one scenario for each implementation, REPS times, alternating the order. */
 async function scenario(
   name: string,
-  kinds: Kind[],
-  run: (kind: Kind) => Promise<Record<string, unknown>>,
-): Promise<Record<Kind, Record<string, unknown>[]>> {
-  const results = { reference: [], ugochat: [], socketio: [] } as Record<
-    Kind,
-    Record<string, unknown>[]
-  >;
+  kinds: Impl[],
+  run: (kind: Impl) => Promise<Record<string, unknown>>,
+): Promise<Runs> {
+  const results: Runs = { reference: [], ugochat: [], socketio: [], before: [] };
   for (let rep = 0; rep < REPS; rep++) {
     const order = rep % 2 ? [...kinds].reverse() : kinds;
     for (const kind of order) {
       console.error(`  ${name}: ${kind} (repetition ${rep + 1}/${REPS})`);
+      profileName = `${name}-${kind}-${rep + 1}`;
       results[kind].push(await run(kind));
     }
   }
   return results;
 }
 
-const KINDS: Kind[] = hasNode ? ["reference", "ugochat", "socketio"] : ["reference", "ugochat"];
+type Runs = Record<Impl, Record<string, unknown>[]>;
+
+// before runs next to ugochat, so that the two see the machine in the same state.
+const UGOCHATS: Impl[] = before ? ["ugochat", "before"] : ["ugochat"];
+const KINDS: Impl[] = ["reference", ...UGOCHATS, ...(hasSocketio ? ["socketio" as const] : [])];
 const report: Record<string, unknown> = {};
 const PAYLOAD = 128;
 
 function combine(
-  runs: Record<Kind, Record<string, unknown>[]>,
+  runs: Runs,
   fields: string[],
   headline: string,
   lowerIsBetter = false,
 ) {
   const entry: Record<string, unknown> = {};
-  for (const kind of ["ugochat", "reference", "socketio"] as Kind[]) {
+  const kinds: Impl[] = [
+    "ugochat",
+    ...(before ? ["before" as const] : []),
+    "reference",
+    "socketio",
+  ];
+  for (const kind of kinds) {
     if (!runs[kind].length) {
-      entry[kind] = kind === "socketio" && !hasNode ? "not run" : null;
+      entry[kind] = kind === "socketio" && socketioWanted && !hasSocketio ? "not run" : null;
       continue;
     }
     const merged: Record<string, unknown> = { runs: runs[kind].length };
-    for (const field of fields) merged[field] = median(runs[kind].map((r) => Number(r[field])));
+    // A figure a run could not give (null) is left out, not counted as 0.
+    for (const field of fields) {
+      merged[field] = median(runs[kind].map((r) => Number(r[field] ?? NaN)));
+    }
     merged.client_bound = runs[kind].some((r) => r.client_bound === true);
     entry[kind] = merged;
   }
-  const value = (kind: Kind) =>
-    (entry[kind] as Record<string, number> | null | string)?.[headline as never] as
+  const value = (kind: Impl, field: string) =>
+    (entry[kind] as Record<string, number> | null | string)?.[field as never] as
       | number
       | undefined;
-  const ratio = (other: Kind) => {
-    const a = value("ugochat");
-    const b = value(other);
+  const ratio = (other: Impl, field = headline) => {
+    const a = value("ugochat", field);
+    const b = value(other, field);
     if (typeof a !== "number" || typeof b !== "number" || !b) return null;
     return Number((a / b).toFixed(3));
   };
-  entry.ratio = { reference: ratio("reference"), socketio: ratio("socketio") };
+  entry.ratio = {
+    reference: ratio("reference"),
+    socketio: ratio("socketio"),
+    ...(before ? { before: ratio("before") } : {}),
+  };
+  // Before and after are compared on every figure, not only the headline.
+  if (before) entry.ratio_before = Object.fromEntries(fields.map((f) => [f, ratio("before", f)]));
   entry.headline = `${headline}${lowerIsBetter ? " (lower is better)" : ""}`;
   return entry;
 }
@@ -252,179 +430,195 @@ const fanoutRates = QUICK
 const bigRoomUsers = QUICK ? 1000 : Math.min(5000, maxConnections);
 const bigRoomRates = QUICK ? [50_000, 100_000] : [50_000, 100_000, 200_000, 300_000, 500_000];
 
-if (wanted("fanout")) {
-  console.error("fanout: 200 users, 10 senders, 128-byte messages, stepped rate");
-  const fanoutRuns = await scenario("fanout", KINDS, async (kind) => {
-    const server = await startServer(kind, 200);
-    try {
-      const result = await loadgen({
-        kind,
-        port: server.port,
-        serverPid: server.pid,
-        scenario: "fanout",
-        users: server.users,
-        senders: 10,
-        payloadBytes: PAYLOAD,
-        rates: fanoutRates,
-        stepSeconds,
-      }) as { steps: Step[] };
-      return summarizeSteps(result.steps, 100_000);
-    } finally {
-      await server.stop();
-    }
-  });
-  report.fanout = combine(
-    fanoutRuns,
-    ["deliveries_per_s", "p50_ms", "p99_ms", "cpu_us_per_delivery"],
-    "deliveries_per_s",
-  );
-}
+try {
+  if (wanted("fanout")) {
+    console.error("fanout: 200 users, 10 senders, 128-byte messages, stepped rate");
+    const fanoutRuns = await scenario("fanout", KINDS, async (kind) => {
+      const server = await startServer(kind, 200);
+      try {
+        const result = await loadgen({
+          kind: protocolOf(kind),
+          port: server.port,
+          serverPid: server.pid,
+          scenario: "fanout",
+          users: server.users,
+          senders: 10,
+          payloadBytes: PAYLOAD,
+          rates: fanoutRates,
+          stepSeconds,
+        }) as { steps: Step[] };
+        return summarizeSteps(result.steps, 100_000);
+      } finally {
+        await server.stop();
+      }
+    });
+    report.fanout = combine(
+      fanoutRuns,
+      ["deliveries_per_s", "p50_ms", "p99_ms", "cpu_us_per_delivery"],
+      "deliveries_per_s",
+    );
+  }
 
-if (wanted("big_room")) {
-  console.error(`big_room: ${bigRoomUsers} users, 5 senders`);
-  const bigRuns = await scenario("big_room", KINDS, async (kind) => {
-    const server = await startServer(kind, bigRoomUsers);
-    try {
-      const result = await loadgen({
-        kind,
-        port: server.port,
-        serverPid: server.pid,
-        scenario: "fanout",
-        users: server.users,
-        senders: 5,
-        payloadBytes: PAYLOAD,
-        rates: bigRoomRates,
-        stepSeconds,
-      }) as { steps: Step[] };
-      return { ...summarizeSteps(result.steps, 50_000), users: bigRoomUsers };
-    } finally {
-      await server.stop();
-    }
-  });
-  report.big_room = combine(bigRuns, [
-    "deliveries_per_s",
-    "p50_ms",
-    "p99_ms",
-    "cpu_us_per_delivery",
-    "users",
-  ], "deliveries_per_s");
-}
+  if (wanted("big_room")) {
+    console.error(`big_room: ${bigRoomUsers} users, 5 senders`);
+    const bigRuns = await scenario("big_room", KINDS, async (kind) => {
+      const server = await startServer(kind, bigRoomUsers);
+      try {
+        const result = await loadgen({
+          kind: protocolOf(kind),
+          port: server.port,
+          serverPid: server.pid,
+          scenario: "fanout",
+          users: server.users,
+          senders: 5,
+          payloadBytes: PAYLOAD,
+          rates: bigRoomRates,
+          stepSeconds,
+        }) as { steps: Step[] };
+        return { ...summarizeSteps(result.steps, 50_000), users: bigRoomUsers };
+      } finally {
+        await server.stop();
+      }
+    });
+    report.big_room = combine(bigRuns, [
+      "deliveries_per_s",
+      "p50_ms",
+      "p99_ms",
+      "cpu_us_per_delivery",
+      "users",
+    ], "deliveries_per_s");
+  }
 
-const idleSteps = QUICK ? [500, 1500] : [1000, Math.min(5000, maxConnections)];
-if (wanted("idle")) {
-  console.error(`idle: ${idleSteps.join(" → ")} connected users`);
-  const idleRuns = await scenario("idle", KINDS, async (kind) => {
-    const server = await startServer(kind, idleSteps.at(-1)!);
-    try {
-      return await loadgen({
-        kind,
-        port: server.port,
-        serverPid: server.pid,
-        scenario: "idle",
-        users: server.users,
-        senders: 0,
-        payloadBytes: PAYLOAD,
-        rates: [],
-        stepSeconds,
-        idleSteps,
-      });
-    } finally {
-      await server.stop();
-    }
-  });
-  report.idle = combine(idleRuns, ["kib_per_conn", "idle_cpu_percent"], "kib_per_conn", true);
-}
+  const idleSteps = QUICK ? [500, 1500] : [1000, Math.min(5000, maxConnections)];
+  if (wanted("idle")) {
+    console.error(`idle: ${idleSteps.join(" → ")} connected users`);
+    const idleRuns = await scenario("idle", KINDS, async (kind) => {
+      const server = await startServer(kind, idleSteps.at(-1)!);
+      try {
+        return await loadgen({
+          kind: protocolOf(kind),
+          port: server.port,
+          serverPid: server.pid,
+          scenario: "idle",
+          users: server.users,
+          senders: 0,
+          payloadBytes: PAYLOAD,
+          rates: [],
+          stepSeconds,
+          idleSteps,
+        });
+      } finally {
+        await server.stop();
+      }
+    });
+    report.idle = combine(idleRuns, ["kib_per_conn", "idle_cpu_percent"], "kib_per_conn", true);
+  }
 
-const pairs = QUICK ? 200 : 500;
-if (wanted("dm")) {
-  console.error(`dm: ${pairs} pairs of friends`);
-  const dmRuns = await scenario("dm", ["ugochat"], async () => {
-    const server = await startServer("ugochat", pairs * 2, true);
-    try {
-      const result = await loadgen({
-        kind: "ugochat",
-        port: server.port,
-        serverPid: server.pid,
-        scenario: "dm",
-        users: server.users,
-        senders: pairs * 2,
-        payloadBytes: PAYLOAD,
-        rates: QUICK
-          ? [5_000, 10_000, 20_000]
-          : [5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 40_000],
-        stepSeconds: QUICK ? 1 : 3,
-        dmConversations: server.dm,
-      });
-      console.error(`    steps: ${JSON.stringify(result.steps)}`);
-      return result;
-    } finally {
-      await server.stop();
-    }
-  });
-  report.dm = combine(dmRuns, ["acked_per_s", "p50_ms", "p99_ms", "cpu_us_per_ack"], "acked_per_s");
-}
+  const pairs = QUICK ? 200 : 500;
+  type DmStep = { acked_per_s: number; acked_fraction: number; p99_ms: number | null };
+  if (wanted("dm")) {
+    console.error(`dm: ${pairs} pairs of friends`);
+    const dmRuns = await scenario("dm", UGOCHATS, async (kind) => {
+      const server = await startServer(kind, pairs * 2, true);
+      try {
+        const result = await loadgen({
+          kind: "ugochat",
+          port: server.port,
+          serverPid: server.pid,
+          scenario: "dm",
+          users: server.users,
+          senders: pairs * 2,
+          payloadBytes: PAYLOAD,
+          rates: QUICK
+            ? [5_000, 10_000, 20_000]
+            : [5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 40_000],
+          stepSeconds: QUICK ? 1 : 3,
+          dmConversations: server.dm,
+        });
+        console.error(`    steps: ${JSON.stringify(result.steps)}`);
+        // The issue's target is p99 ≤ 20 ms, stricter than the 100 ms the steps stop at.
+        const within20 = (result.steps as DmStep[]).filter((s) =>
+          s.acked_fraction >= 0.99 && s.p99_ms !== null && s.p99_ms <= 20
+        );
+        return {
+          ...result,
+          acked_per_s_p99_20ms: Math.max(0, ...within20.map((s) => s.acked_per_s)),
+        };
+      } finally {
+        await server.stop();
+      }
+    });
+    report.dm = combine(
+      dmRuns,
+      ["acked_per_s", "p50_ms", "p99_ms", "cpu_us_per_ack", "acked_per_s_p99_20ms"],
+      "acked_per_s",
+    );
+  }
 
-if (wanted("overload")) {
-  console.error("overload: twice the fan-out maximum");
-  const overloadRuns = await scenario("overload", KINDS, async (kind) => {
-    const max = Number(
-      (report.fanout as Record<string, Record<string, number>> | undefined)?.[kind]
-        ?.deliveries_per_s,
-    ) ||
-      100_000;
-    const server = await startServer(kind, 200);
-    try {
-      const result = await loadgen({
-        kind,
-        port: server.port,
-        serverPid: server.pid,
-        scenario: "overload",
-        users: server.users,
-        senders: 10,
-        payloadBytes: PAYLOAD,
-        rates: [2 * max],
-        stepSeconds: QUICK ? 2 : 10,
-      }) as Record<string, unknown>;
-      return {
-        ...result,
-        rss_ratio: Number(result.peak_rss_mib) / Number(result.idle_rss_mib),
-        recovered: result.recovered ? 1 : 0,
-      };
-    } finally {
-      await server.stop();
-    }
-  });
-  report.overload = combine(
-    overloadRuns,
-    ["idle_rss_mib", "peak_rss_mib", "rss_ratio", "recovered"],
-    "peak_rss_mib",
-    true,
-  );
-}
+  if (wanted("overload")) {
+    console.error("overload: twice the fan-out maximum");
+    const overloadRuns = await scenario("overload", KINDS, async (kind) => {
+      const max = Number(
+        (report.fanout as Record<string, Record<string, number>> | undefined)?.[kind]
+          ?.deliveries_per_s,
+      ) ||
+        100_000;
+      const server = await startServer(kind, 200);
+      try {
+        const result = await loadgen({
+          kind: protocolOf(kind),
+          port: server.port,
+          serverPid: server.pid,
+          scenario: "overload",
+          users: server.users,
+          senders: 10,
+          payloadBytes: PAYLOAD,
+          rates: [2 * max],
+          stepSeconds: QUICK ? 2 : 10,
+        }) as Record<string, unknown>;
+        return {
+          ...result,
+          rss_ratio: Number(result.peak_rss_mib) / Number(result.idle_rss_mib),
+          recovered: result.recovered ? 1 : 0,
+        };
+      } finally {
+        await server.stop();
+      }
+    });
+    report.overload = combine(
+      overloadRuns,
+      ["idle_rss_mib", "peak_rss_mib", "rss_ratio", "recovered"],
+      "peak_rss_mib",
+      true,
+    );
+  }
 
-const reconnectClients = QUICK ? 500 : Math.min(2000, maxConnections);
-if (wanted("reconnect")) {
-  console.error(`reconnect: ${reconnectClients} clients drop at once and come back`);
-  const reconnectRuns = await scenario("reconnect", KINDS, async (kind) => {
-    const server = await startServer(kind, reconnectClients + 1);
-    try {
-      const result = await loadgen({
-        kind,
-        port: server.port,
-        serverPid: server.pid,
-        scenario: "reconnect",
-        users: server.users,
-        senders: 1,
-        payloadBytes: PAYLOAD,
-        rates: [],
-        stepSeconds,
-      }) as Record<string, unknown>;
-      return { ...result, complete: result.complete ? 1 : 0 };
-    } finally {
-      await server.stop();
-    }
-  });
-  report.reconnect = combine(reconnectRuns, ["seconds", "complete", "clients"], "seconds", true);
+  const reconnectClients = QUICK ? 500 : Math.min(2000, maxConnections);
+  if (wanted("reconnect")) {
+    console.error(`reconnect: ${reconnectClients} clients drop at once and come back`);
+    const reconnectRuns = await scenario("reconnect", KINDS, async (kind) => {
+      const server = await startServer(kind, reconnectClients + 1);
+      try {
+        const result = await loadgen({
+          kind: protocolOf(kind),
+          port: server.port,
+          serverPid: server.pid,
+          scenario: "reconnect",
+          users: server.users,
+          senders: 1,
+          payloadBytes: PAYLOAD,
+          rates: [],
+          stepSeconds,
+        }) as Record<string, unknown>;
+        return { ...result, complete: result.complete ? 1 : 0 };
+      } finally {
+        await server.stop();
+      }
+    });
+    report.reconnect = combine(reconnectRuns, ["seconds", "complete", "clients"], "seconds", true);
+  }
+} finally {
+  await before?.remove();
 }
 
 const cpuModel = /model name\s*:\s*(.*)/.exec(await Deno.readTextFile("/proc/cpuinfo"))?.[1] ??
@@ -440,13 +634,14 @@ report.machine = {
     ).trim()
     : null,
   taskset: hasTaskset,
+  before: before ? { ref: before.ref, commit: before.commit } : null,
   quick: QUICK,
   repetitions: REPS,
   date: new Date().toISOString(),
 };
 
-await Deno.mkdir(`${BENCH}/results`, { recursive: true });
-await Deno.writeTextFile(`${BENCH}/results/latest.json`, JSON.stringify(report, null, 2) + "\n");
+await Deno.mkdir(RESULTS, { recursive: true });
+await Deno.writeTextFile(`${RESULTS}/latest.json`, JSON.stringify(report, null, 2) + "\n");
 printTable(report);
 
 function printTable(r: Record<string, unknown>) {
@@ -455,14 +650,19 @@ function printTable(r: Record<string, unknown>) {
   ) => (typeof v === "number"
     ? (Math.abs(v) >= 100 ? Math.round(v).toLocaleString("en") : v.toFixed(2))
     : String(v ?? "—"));
+  const kinds: Impl[] = [
+    "ugochat",
+    ...(before ? ["before" as const] : []),
+    "reference",
+    "socketio",
+  ];
   const rows: string[][] = [[
     "scenario",
     "figure",
-    "ugochat",
-    "reference",
-    "socketio",
+    ...kinds,
     "÷ reference",
     "÷ socketio",
+    ...(before ? ["÷ before"] : []),
   ]];
   const lines: [string, string][] = [
     ["fanout", "deliveries_per_s"],
@@ -475,6 +675,8 @@ function printTable(r: Record<string, unknown>) {
     ["idle", "idle_cpu_percent"],
     ["dm", "acked_per_s"],
     ["dm", "p99_ms"],
+    ["dm", "cpu_us_per_ack"],
+    ["dm", "acked_per_s_p99_20ms"],
     ["overload", "idle_rss_mib"],
     ["overload", "peak_rss_mib"],
     ["overload", "recovered"],
@@ -483,7 +685,7 @@ function printTable(r: Record<string, unknown>) {
   for (const [name, field] of lines) {
     const entry = r[name] as Record<string, Record<string, unknown> | string | null>;
     if (!entry) continue;
-    const cell = (kind: Kind) => {
+    const cell = (kind: Impl) => {
       const v = entry[kind];
       if (typeof v === "string" || v === null) return v ?? "—";
       return fmt(v[field]) +
@@ -491,14 +693,14 @@ function printTable(r: Record<string, unknown>) {
     };
     const ratio = entry.ratio as unknown as Record<string, number | null>;
     const headline = String(entry.headline).startsWith(field);
+    const ratioBefore = entry.ratio_before as unknown as Record<string, number | null> | undefined;
     rows.push([
       name,
       field,
-      cell("ugochat"),
-      cell("reference"),
-      cell("socketio"),
+      ...kinds.map(cell),
       headline ? fmt(ratio.reference) : "",
       headline ? fmt(ratio.socketio) : "",
+      ...(before ? [fmt(ratioBefore?.[field])] : []),
     ]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
@@ -507,6 +709,8 @@ function printTable(r: Record<string, unknown>) {
   console.log(
     `\n${m.cores} cores, ${m.cpu_model}, kernel ${m.kernel}, Deno ${m.deno}, Node ${
       m.node ?? "absent"
-    }; ${m.repetitions} repetition(s), medians`,
+    }; ${m.repetitions} repetition(s), medians${
+      before ? `; before = ${before.ref} (${before.commit.slice(0, 7)})` : ""
+    }`,
   );
 }
