@@ -1,5 +1,4 @@
 // Sessions: a random token in an HttpOnly cookie; the database keeps only its SHA-256.
-import { encodeBase64Url } from "./base64url.ts";
 import type { SessionRow, Store, User } from "./store/types.ts";
 
 export const SESSION_IDLE_MS = 30 * 24 * 3600_000;
@@ -31,7 +30,8 @@ export function createSessions(store: Store, now: () => number = Date.now) {
       return () => listeners.delete(listener);
     },
     async create(userId: number): Promise<{ token: string; tokenHash: Uint8Array }> {
-      const token = encodeBase64Url(crypto.getRandomValues(new Uint8Array(TOKEN_BYTES)));
+      const token = crypto.getRandomValues(new Uint8Array(TOKEN_BYTES))
+        .toBase64({ alphabet: "base64url", omitPadding: true });
       const tokenHash = await hashToken(token);
       const at = now();
       await store.sessions.insert({
