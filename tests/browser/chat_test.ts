@@ -326,9 +326,9 @@ Deno.test(
   browserTest,
   async () => {
     await using server = await startTestServer({ MESSAGES_PER_10S: "1000" });
-    const { community } = await import("../helpers/community.ts");
+    const { people } = await import("../helpers/people.ts");
     const { openChat } = await import("../helpers/socket.ts");
-    const { bob } = await community(server.origin, "bob");
+    const { bob } = await people(server, "bob");
     await using b = await openChat(server.origin, bob);
     for (let n = 1; n <= 80; n++) await b.say(1, `message number ${n}`);
     await using browser = await launchBrowser();

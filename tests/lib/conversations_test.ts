@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { applyEvent, type MessageView, REPLAY_CAP } from "../../lib/protocol.ts";
 import { LOBBY_ID } from "../../lib/wire.ts";
-import { community, friends, sleep } from "../helpers/community.ts";
+import { people } from "../helpers/people.ts";
+import { sleep } from "../helpers/wait.ts";
 import { startTestServer } from "../helpers/server.ts";
 import { openChat, openDirect } from "../helpers/socket.ts";
 
@@ -9,7 +10,7 @@ const messageIds = (frames: { message: MessageView }[]) => frames.map((f) => f.m
 
 Deno.test("a Lobby message is stored, acknowledged, then delivered to every socket, the sender's other tabs too", async () => {
   await using server = await startTestServer();
-  const { alice, bob } = await community(server.origin, "alice", "bob");
+  const { alice, bob } = await people(server, "alice", "bob");
   await using tab1 = await openChat(server.origin, alice);
   await using tab2 = await openChat(server.origin, alice);
   await using b = await openChat(server.origin, bob);
@@ -35,7 +36,7 @@ Deno.test("a Lobby message is stored, acknowledged, then delivered to every sock
 
 Deno.test("the same clientId again gets the same acknowledgement and stores nothing new", async () => {
   await using server = await startTestServer();
-  const { alice, bob } = await community(server.origin, "alice", "bob");
+  const { alice, bob } = await people(server, "alice", "bob");
   await using a = await openChat(server.origin, alice);
   await using b = await openChat(server.origin, bob);
   const clientId = crypto.randomUUID();
@@ -51,7 +52,7 @@ Deno.test("the same clientId again gets the same acknowledgement and stores noth
 
 Deno.test("message text must be 1 to 4000 characters after trimming, and well formed", async () => {
   await using server = await startTestServer();
-  const { alice } = await community(server.origin, "alice");
+  const { alice } = await people(server, "alice");
   await using a = await openChat(server.origin, alice);
   for (
     const text of [
@@ -75,15 +76,15 @@ Deno.test("message text must be 1 to 4000 characters after trimming, and well fo
 
 Deno.test("direct messages need friendship, reach only the two, and stop at a block", async () => {
   await using server = await startTestServer();
-  const people = await community(server.origin, "alice", "bob", "eve");
-  const notYet = await people.alice.post("/api/conversations", { with: "bob" });
+  const folks = await people(server, "alice", "bob", "eve");
+  const notYet = await folks.alice.post("/api/conversations", { with: "bob" });
   assert.equal(notYet.status, 403);
   assert.equal((await notYet.json()).error.code, "not_friends");
-  await friends(people, "alice", "bob");
-  await using a = await openChat(server.origin, people.alice);
-  await using b = await openChat(server.origin, people.bob);
-  await using e = await openChat(server.origin, people.eve);
-  const dm = await openDirect(people.alice, "bob");
+  await folks.alice.befriend(folks.bob);
+  await using a = await openChat(server.origin, folks.alice);
+  await using b = await openChat(server.origin, folks.bob);
+  await using e = await openChat(server.origin, folks.eve);
+  const dm = await openDirect(folks.alice, "bob");
   await b.waitFor((f) => f.type === "conversation" && f.conversation.id === dm);
   assert.equal((await a.say(dm, "psst")).type, "ack");
   await b.waitFor((f) => f.type === "message" && f.message.text === "psst");
@@ -93,18 +94,18 @@ Deno.test("direct messages need friendship, reach only the two, and stop at a bl
     eveSends.type === "error" && eveSends.code === "not_found",
     "a conversation you are not in does not exist",
   );
-  const eveReads = await people.eve.get(`/api/conversations/${dm}/messages`);
+  const eveReads = await folks.eve.get(`/api/conversations/${dm}/messages`);
   assert.equal(eveReads.status, 404);
   await eveReads.body?.cancel();
 
-  (await people.bob.request("DELETE", "/api/friends/alice")).body?.cancel();
+  (await folks.bob.request("DELETE", "/api/friends/alice")).body?.cancel();
   const unfriended = await a.say(dm, "still there?");
   assert.ok(unfriended.type === "error" && unfriended.code === "not_friends");
-  await friends(people, "alice", "bob");
-  (await people.bob.post("/api/blocks", { username: "alice" })).body?.cancel();
+  await folks.alice.befriend(folks.bob);
+  (await folks.bob.post("/api/blocks", { username: "alice" })).body?.cancel();
   const blocked = await a.say(dm, "hello?");
   assert.ok(blocked.type === "error" && blocked.code === "blocked");
-  const history = await (await people.bob.get(`/api/conversations/${dm}/messages`)).json();
+  const history = await (await folks.bob.get(`/api/conversations/${dm}/messages`)).json();
   assert.deepEqual(
     history.messages.map((m: MessageView) => m.text),
     ["psst"],
@@ -114,27 +115,27 @@ Deno.test("direct messages need friendship, reach only the two, and stop at a bl
 
 Deno.test("a blocked user's Lobby messages are not delivered to the blocker, nor shown in history", async () => {
   await using server = await startTestServer();
-  const people = await community(server.origin, "alice", "bob", "mallory");
-  (await people.alice.post("/api/blocks", { username: "mallory" })).body?.cancel();
-  await using a = await openChat(server.origin, people.alice);
-  await using b = await openChat(server.origin, people.bob);
-  await using m = await openChat(server.origin, people.mallory);
+  const folks = await people(server, "alice", "bob", "mallory");
+  (await folks.alice.post("/api/blocks", { username: "mallory" })).body?.cancel();
+  await using a = await openChat(server.origin, folks.alice);
+  await using b = await openChat(server.origin, folks.bob);
+  await using m = await openChat(server.origin, folks.mallory);
   await m.say(LOBBY_ID, "spam");
   await b.waitFor((f) => f.type === "message" && f.message.text === "spam");
   await m.say(LOBBY_ID, "more spam");
   await b.say(LOBBY_ID, "hi all");
   await a.waitFor((f) => f.type === "message" && f.message.text === "hi all");
   assert.deepEqual(a.all("message").map((f) => f.message.text), ["hi all"]);
-  const history = await (await people.alice.get(`/api/conversations/${LOBBY_ID}/messages`)).json();
+  const history = await (await folks.alice.get(`/api/conversations/${LOBBY_ID}/messages`)).json();
   assert.deepEqual(history.messages.map((x: MessageView) => x.text), ["hi all"]);
-  await using fresh = await openChat(server.origin, people.alice);
+  await using fresh = await openChat(server.origin, folks.alice);
   assert.equal(fresh.snapshot.conversations[0].unread, 1, "only bob's message counts as unread");
 });
 
 Deno.test("all members see a conversation's messages in one order, the stored order", async () => {
   await using server = await startTestServer({ MESSAGES_PER_10S: "1000" });
-  const people = await community(server.origin, "alice", "bob", "carol");
-  const sockets = await Promise.all(Object.values(people).map((p) => openChat(server.origin, p)));
+  const folks = await people(server, "alice", "bob", "carol");
+  const sockets = await Promise.all(Object.values(folks).map((p) => p.chat()));
   await Promise.all(sockets.map(async (socket, i) => {
     for (let n = 0; n < 30; n++) {
       socket.send({
@@ -148,7 +149,7 @@ Deno.test("all members see a conversation's messages in one order, the stored or
   }));
   for (const socket of sockets) await socket.waitFor(() => socket.all("message").length === 90);
   const stored =
-    (await (await people.alice.get(`/api/conversations/${LOBBY_ID}/messages?limit=100`)).json())
+    (await (await folks.alice.get(`/api/conversations/${LOBBY_ID}/messages?limit=100`)).json())
       .messages
       .map((m: MessageView) => m.id);
   for (const socket of sockets) assert.deepEqual(messageIds(socket.all("message")), stored);
@@ -158,7 +159,7 @@ Deno.test("all members see a conversation's messages in one order, the stored or
 
 Deno.test("history pages backwards with before and limit, newest last", async () => {
   await using server = await startTestServer({ MESSAGES_PER_10S: "1000" });
-  const { alice } = await community(server.origin, "alice");
+  const { alice } = await people(server, "alice");
   await using a = await openChat(server.origin, alice);
   for (let n = 1; n <= 7; n++) await a.say(LOBBY_ID, `m${n}`);
   const page1 = await (await alice.get(`/api/conversations/${LOBBY_ID}/messages?limit=3`)).json();
@@ -182,7 +183,7 @@ Deno.test("history pages backwards with before and limit, newest last", async ()
 
 Deno.test("a reconnecting client gets exactly what it missed, in order, and resync beyond the cap", async () => {
   await using server = await startTestServer({ MESSAGES_PER_10S: "100000" });
-  const { alice, bob } = await community(server.origin, "alice", "bob");
+  const { alice, bob } = await people(server, "alice", "bob");
   await using a = await openChat(server.origin, alice);
   const b = await openChat(server.origin, bob);
   await a.say(LOBBY_ID, "before");
@@ -222,7 +223,7 @@ Deno.test("a reconnecting client gets exactly what it missed, in order, and resy
 
 Deno.test("unread counts are stored per user, move with reads, and agree across tabs and reloads", async () => {
   await using server = await startTestServer();
-  const { alice, bob } = await community(server.origin, "alice", "bob");
+  const { alice, bob } = await people(server, "alice", "bob");
   await using a = await openChat(server.origin, alice);
   for (const text of ["one", "two", "three"]) await a.say(LOBBY_ID, text);
   const tab1 = await openChat(server.origin, bob);
@@ -248,10 +249,10 @@ Deno.test("unread counts are stored per user, move with reads, and agree across 
 
 Deno.test("a newcomer does not start with the whole Lobby past unread", async () => {
   await using server = await startTestServer();
-  const { alice } = await community(server.origin, "alice");
+  const { alice } = await people(server, "alice");
   await using a = await openChat(server.origin, alice);
   await a.say(LOBBY_ID, "old news");
-  const { carol } = await community(server.origin, "carol");
+  const { carol } = await people(server, "carol");
   await using c = await openChat(server.origin, carol);
   assert.equal(c.snapshot.conversations[0].unread, 0);
   assert.equal(c.snapshot.conversations[0].latest?.text, "old news");
@@ -259,11 +260,11 @@ Deno.test("a newcomer does not start with the whole Lobby past unread", async ()
 
 Deno.test("typing reaches the other members, never the typist, and never across a block", async () => {
   await using server = await startTestServer();
-  const people = await community(server.origin, "alice", "bob", "mallory");
-  (await people.alice.post("/api/blocks", { username: "mallory" })).body?.cancel();
-  await using a = await openChat(server.origin, people.alice);
-  await using b = await openChat(server.origin, people.bob);
-  await using m = await openChat(server.origin, people.mallory);
+  const folks = await people(server, "alice", "bob", "mallory");
+  (await folks.alice.post("/api/blocks", { username: "mallory" })).body?.cancel();
+  await using a = await openChat(server.origin, folks.alice);
+  await using b = await openChat(server.origin, folks.bob);
+  await using m = await openChat(server.origin, folks.mallory);
   a.send({ type: "typing", conversationId: LOBBY_ID });
   const typing = await b.waitFor((f) => f.type === "typing");
   assert.ok(typing.type === "typing" && typing.user.username === "alice");
@@ -276,16 +277,16 @@ Deno.test("typing reaches the other members, never the typist, and never across 
 
 Deno.test("a snapshot plus the events since equals a fresh snapshot", async () => {
   await using server = await startTestServer({ PRESENCE_GRACE_MS: "100" });
-  const people = await community(server.origin, "alice", "bob", "carol");
-  await using a = await openChat(server.origin, people.alice);
+  const folks = await people(server, "alice", "bob", "carol");
+  await using a = await openChat(server.origin, folks.alice);
   const start = a.frames.length;
-  await friends(people, "alice", "bob");
-  (await people.alice.post("/api/friends/requests", { username: "carol" })).body?.cancel();
-  const b = await openChat(server.origin, people.bob);
-  const dm = await openDirect(people.bob, "alice");
+  await folks.alice.befriend(folks.bob);
+  (await folks.alice.post("/api/friends/requests", { username: "carol" })).body?.cancel();
+  const b = await openChat(server.origin, folks.bob);
+  const dm = await openDirect(folks.bob, "alice");
   await b.say(dm, "hey alice");
   await b.say(LOBBY_ID, "hey all");
-  await using c = await openChat(server.origin, people.carol);
+  await using c = await openChat(server.origin, folks.carol);
   await c.say(LOBBY_ID, "carol here");
   a.send({ type: "read", conversationId: dm, messageId: 2 });
   a.send({ type: "set_status", appearOffline: true });
@@ -295,7 +296,7 @@ Deno.test("a snapshot plus the events since equals a fresh snapshot", async () =
   await a.waitFor((f) => f.type === "message" && f.message.text === "carol here");
 
   const replayed = a.frames.slice(start).reduce(applyEvent, a.snapshot);
-  await using fresh = await openChat(server.origin, people.alice);
+  await using fresh = await openChat(server.origin, folks.alice);
   const byId = (s: typeof replayed) => ({
     ...s,
     conversations: [...s.conversations].sort((x, y) => x.id - y.id),

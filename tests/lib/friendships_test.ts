@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { community, friends } from "../helpers/community.ts";
+import { people } from "../helpers/people.ts";
 import { startTestServer } from "../helpers/server.ts";
 import { openChat } from "../helpers/socket.ts";
 
@@ -7,7 +7,7 @@ const names = (list: { username: string }[]) => list.map((u) => u.username);
 
 Deno.test("a friend request reaches both sides live, and accepting makes them friends", async () => {
   await using server = await startTestServer();
-  const { alice, bob } = await community(server.origin, "alice", "bob");
+  const { alice, bob } = await people(server, "alice", "bob");
   await using a = await openChat(server.origin, alice);
   await using b = await openChat(server.origin, bob);
   const asked = await alice.post("/api/friends/requests", { username: "Bob" });
@@ -32,7 +32,7 @@ Deno.test("a friend request reaches both sides live, and accepting makes them fr
 
 Deno.test("a request to someone who already asked you accepts theirs", async () => {
   await using server = await startTestServer();
-  const { alice, bob } = await community(server.origin, "alice", "bob");
+  const { alice, bob } = await people(server, "alice", "bob");
   (await alice.post("/api/friends/requests", { username: "bob" })).body?.cancel();
   const response = await bob.post("/api/friends/requests", { username: "alice" });
   assert.equal(response.status, 200);
@@ -43,7 +43,7 @@ Deno.test("a request to someone who already asked you accepts theirs", async () 
 
 Deno.test("declining and cancelling remove the request on both sides", async () => {
   await using server = await startTestServer();
-  const { alice, bob, carol } = await community(server.origin, "alice", "bob", "carol");
+  const { alice, bob, carol } = await people(server, "alice", "bob", "carol");
   (await alice.post("/api/friends/requests", { username: "bob" })).body?.cancel();
   (await alice.post("/api/friends/requests", { username: "carol" })).body?.cancel();
   assert.equal((await bob.post("/api/friends/requests/alice/decline")).status, 204);
@@ -58,23 +58,23 @@ Deno.test("declining and cancelling remove the request on both sides", async () 
 
 Deno.test("either friend can remove the friendship, and both pages hear of it", async () => {
   await using server = await startTestServer();
-  const people = await community(server.origin, "alice", "bob");
-  await friends(people, "alice", "bob");
-  await using b = await openChat(server.origin, people.bob);
+  const folks = await people(server, "alice", "bob");
+  await folks.alice.befriend(folks.bob);
+  await using b = await openChat(server.origin, folks.bob);
   assert.equal(b.snapshot.friends.length, 1);
-  assert.equal((await people.alice.request("DELETE", "/api/friends/bob")).status, 204);
+  assert.equal((await folks.alice.request("DELETE", "/api/friends/bob")).status, 204);
   await b.waitFor((f) => f.type === "friends" && f.friends.friends.length === 0);
-  const again = await people.alice.request("DELETE", "/api/friends/bob");
+  const again = await folks.alice.request("DELETE", "/api/friends/bob");
   assert.equal(again.status, 404);
   await again.body?.cancel();
 });
 
 Deno.test("friend requests fail with clear codes", async () => {
   await using server = await startTestServer();
-  const people = await community(server.origin, "alice", "bob", "carol");
-  await friends(people, "alice", "bob");
-  (await people.alice.post("/api/friends/requests", { username: "carol" })).body?.cancel();
-  (await people.carol.post("/api/blocks", { username: "bob" })).body?.cancel();
+  const folks = await people(server, "alice", "bob", "carol");
+  await folks.alice.befriend(folks.bob);
+  (await folks.alice.post("/api/friends/requests", { username: "carol" })).body?.cancel();
+  (await folks.carol.post("/api/blocks", { username: "bob" })).body?.cancel();
   const cases: [string, string, number, string][] = [
     ["alice", "nobody", 404, "no_such_user"],
     ["alice", "ALICE", 400, "cannot_befriend_self"],
@@ -84,32 +84,32 @@ Deno.test("friend requests fail with clear codes", async () => {
     ["carol", "bob", 403, "blocked"],
   ];
   for (const [from, to, status, code] of cases) {
-    const response = await people[from as "alice"].post("/api/friends/requests", { username: to });
+    const response = await folks[from as "alice"].post("/api/friends/requests", { username: to });
     assert.equal(response.status, status, `${from} → ${to}`);
     assert.equal((await response.json()).error.code, code, `${from} → ${to}`);
   }
-  const empty = await people.alice.post("/api/friends/requests", { username: "" });
+  const empty = await folks.alice.post("/api/friends/requests", { username: "" });
   assert.equal(empty.status, 400);
   await empty.body?.cancel();
 });
 
 Deno.test("blocking removes the friendship and pending requests, and unblocking does not restore them", async () => {
   await using server = await startTestServer();
-  const people = await community(server.origin, "alice", "bob", "mallory");
-  await friends(people, "alice", "mallory");
-  (await people.mallory.post("/api/friends/requests", { username: "bob" })).body?.cancel();
-  await using m = await openChat(server.origin, people.mallory);
-  const blocked = await people.alice.post("/api/blocks", { username: "mallory" });
+  const folks = await people(server, "alice", "bob", "mallory");
+  await folks.alice.befriend(folks.mallory);
+  (await folks.mallory.post("/api/friends/requests", { username: "bob" })).body?.cancel();
+  await using m = await openChat(server.origin, folks.mallory);
+  const blocked = await folks.alice.post("/api/blocks", { username: "mallory" });
   assert.equal(blocked.status, 201);
   assert.deepEqual(names((await blocked.json()).blocked), ["mallory"]);
   await m.waitFor((f) => f.type === "friends" && f.friends.friends.length === 0);
-  (await people.bob.post("/api/blocks", { username: "mallory" })).body?.cancel();
+  (await folks.bob.post("/api/blocks", { username: "mallory" })).body?.cancel();
   await m.waitFor((f) => f.type === "friends" && f.friends.outgoing.length === 0);
 
-  assert.equal((await people.alice.request("DELETE", "/api/blocks/mallory")).status, 204);
-  const view = await (await people.alice.get("/api/friends")).json();
+  assert.equal((await folks.alice.request("DELETE", "/api/blocks/mallory")).status, 204);
+  const view = await (await folks.alice.get("/api/friends")).json();
   assert.deepEqual(view, { friends: [], incoming: [], outgoing: [], blocked: [] });
-  const notBlocked = await people.alice.request("DELETE", "/api/blocks/mallory");
+  const notBlocked = await folks.alice.request("DELETE", "/api/blocks/mallory");
   assert.equal(notBlocked.status, 404);
   await notBlocked.body?.cancel();
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { community, friends, sleep } from "../helpers/community.ts";
+import { people } from "../helpers/people.ts";
+import { sleep } from "../helpers/wait.ts";
 import { startTestServer } from "../helpers/server.ts";
 import { openChat } from "../helpers/socket.ts";
 
@@ -7,32 +8,32 @@ const GRACE = "300";
 
 Deno.test("friends see each other come online and go offline with a last-seen time", async () => {
   await using server = await startTestServer({ PRESENCE_GRACE_MS: GRACE });
-  const people = await community(server.origin, "alice", "bob");
-  await friends(people, "alice", "bob");
-  await using a = await openChat(server.origin, people.alice);
+  const folks = await people(server, "alice", "bob");
+  await folks.alice.befriend(folks.bob);
+  await using a = await openChat(server.origin, folks.alice);
   assert.deepEqual(a.snapshot.friends.map((f) => [f.username, f.online, f.lastSeenAt]), [[
     "bob",
     false,
     null,
   ]]);
-  const b = await openChat(server.origin, people.bob);
+  const b = await openChat(server.origin, folks.bob);
   await a.waitFor((f) => f.type === "presence" && f.userId === b.snapshot.me.id && f.online);
   assert.deepEqual(b.snapshot.friends.map((f) => [f.username, f.online]), [["alice", true]]);
   const before = Date.now();
   await b.close();
   const gone = await a.waitFor((f) => f.type === "presence" && !f.online);
   assert.ok(gone.type === "presence" && gone.lastSeenAt! >= before);
-  await using again = await openChat(server.origin, people.alice);
+  await using again = await openChat(server.origin, folks.alice);
   assert.equal(again.snapshot.friends[0].lastSeenAt, gone.lastSeenAt, "a fresh snapshot agrees");
 });
 
 Deno.test("a user with two tabs is online once, and offline only when the last tab closes", async () => {
   await using server = await startTestServer({ PRESENCE_GRACE_MS: GRACE });
-  const people = await community(server.origin, "alice", "bob");
-  await friends(people, "alice", "bob");
-  await using a = await openChat(server.origin, people.alice);
-  const tab1 = await openChat(server.origin, people.bob);
-  const tab2 = await openChat(server.origin, people.bob);
+  const folks = await people(server, "alice", "bob");
+  await folks.alice.befriend(folks.bob);
+  await using a = await openChat(server.origin, folks.alice);
+  const tab1 = await openChat(server.origin, folks.bob);
+  const tab2 = await openChat(server.origin, folks.bob);
   await tab1.close();
   await sleep(Number(GRACE) + 300);
   assert.equal(
@@ -47,24 +48,24 @@ Deno.test("a user with two tabs is online once, and offline only when the last t
 
 Deno.test("a page reload does not flicker offline and back", async () => {
   await using server = await startTestServer({ PRESENCE_GRACE_MS: "1500" });
-  const people = await community(server.origin, "alice", "bob");
-  await friends(people, "alice", "bob");
-  await using a = await openChat(server.origin, people.alice);
-  const first = await openChat(server.origin, people.bob);
+  const folks = await people(server, "alice", "bob");
+  await folks.alice.befriend(folks.bob);
+  await using a = await openChat(server.origin, folks.alice);
+  const first = await openChat(server.origin, folks.bob);
   await a.waitFor((f) => f.type === "presence" && f.online);
   await first.close();
-  await using _second = await openChat(server.origin, people.bob);
+  await using _second = await openChat(server.origin, folks.bob);
   await sleep(1800);
   assert.deepEqual(a.all("presence").map((f) => f.online), [true]);
 });
 
 Deno.test("only friends see a user's presence", async () => {
   await using server = await startTestServer({ PRESENCE_GRACE_MS: GRACE });
-  const people = await community(server.origin, "alice", "bob", "eve");
-  await friends(people, "alice", "bob");
-  await using e = await openChat(server.origin, people.eve);
-  await using a = await openChat(server.origin, people.alice);
-  await using _b = await openChat(server.origin, people.bob);
+  const folks = await people(server, "alice", "bob", "eve");
+  await folks.alice.befriend(folks.bob);
+  await using e = await openChat(server.origin, folks.eve);
+  await using a = await openChat(server.origin, folks.alice);
+  await using _b = await openChat(server.origin, folks.bob);
   await a.waitFor((f) => f.type === "presence" && f.online);
   await sleep(100);
   assert.deepEqual(e.all("presence"), []);
@@ -73,10 +74,10 @@ Deno.test("only friends see a user's presence", async () => {
 
 Deno.test("appearing offline hides a user from friends and keeps their last-seen time still", async () => {
   await using server = await startTestServer({ PRESENCE_GRACE_MS: GRACE });
-  const people = await community(server.origin, "alice", "bob");
-  await friends(people, "alice", "bob");
-  await using a = await openChat(server.origin, people.alice);
-  const b = await openChat(server.origin, people.bob);
+  const folks = await people(server, "alice", "bob");
+  await folks.alice.befriend(folks.bob);
+  await using a = await openChat(server.origin, folks.alice);
+  const b = await openChat(server.origin, folks.bob);
   await a.waitFor((f) => f.type === "presence" && f.online);
   b.send({ type: "set_status", appearOffline: true });
   await b.waitFor((f) => f.type === "status" && f.appearOffline);
@@ -87,11 +88,11 @@ Deno.test("appearing offline hides a user from friends and keeps their last-seen
   );
   await b.close();
   await sleep(Number(GRACE) + 300);
-  const b2 = await openChat(server.origin, people.bob);
+  const b2 = await openChat(server.origin, folks.bob);
   assert.equal(b2.snapshot.me.appearOffline, true, "the setting is kept");
   await sleep(100);
   assert.equal(a.all("presence").length, 2, "nothing more was announced while hidden");
-  await using fresh = await openChat(server.origin, people.alice);
+  await using fresh = await openChat(server.origin, folks.alice);
   assert.deepEqual(fresh.snapshot.friends.map((f) => [f.online, f.lastSeenAt]), [[false, null]]);
   b2.send({ type: "set_status", appearOffline: false });
   await a.waitFor((f) => f.type === "presence" && f.online);

@@ -4,7 +4,7 @@ import { DatabaseSync } from "node:sqlite";
 import { REPLAY_CAP } from "../../lib/protocol.ts";
 import { LOBBY_ID } from "../../lib/wire.ts";
 import { type Client, createClient } from "../helpers/client.ts";
-import { sleep } from "../helpers/community.ts";
+import { sleep } from "../helpers/wait.ts";
 import { spawnServer } from "../helpers/server.ts";
 import { openChat } from "../helpers/socket.ts";
 

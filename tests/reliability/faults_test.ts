@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { LOBBY_ID } from "../../lib/wire.ts";
 import { type Client, createClient } from "../helpers/client.ts";
-import { community, sleep } from "../helpers/community.ts";
+import { people } from "../helpers/people.ts";
+import { sleep } from "../helpers/wait.ts";
 import { abortedHandshake, rssMiB } from "../helpers/proc.ts";
 import { spawnServer, startTestServer } from "../helpers/server.ts";
 import { befriend, openChat } from "../helpers/socket.ts";
@@ -117,8 +118,8 @@ Deno.test("thousands of connects and disconnects: nobody is left online and memo
 
 Deno.test("churn in-process leaves no timers, sockets or ops behind (test sanitizers on)", async () => {
   const server = await startTestServer({ PRESENCE_GRACE_MS: "50" });
-  const people = await community(server.origin, "alice", "bob", "carol");
-  await churn(server.origin, Object.values(people), 300);
+  const folks = await people(server, "alice", "bob", "carol");
+  await churn(server.origin, Object.values(folks), 300);
   await sleep(200);
   assert.equal(server.services.hub.connectionCount(), 0);
   for (const user of ["alice", "bob", "carol"]) {

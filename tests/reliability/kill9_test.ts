@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { LOBBY_ID } from "../../lib/wire.ts";
 import { type Client, createClient } from "../helpers/client.ts";
-import { sleep } from "../helpers/community.ts";
+import { sleep } from "../helpers/wait.ts";
 import { seededRandom } from "../helpers/random.ts";
 import { spawnServer } from "../helpers/server.ts";
 import { openChat } from "../helpers/socket.ts";

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { applyEvent, type MessageView, type Snapshot } from "../../lib/protocol.ts";
 import { LOBBY_ID } from "../../lib/wire.ts";
 import { type Client, createClient } from "../helpers/client.ts";
-import { sleep } from "../helpers/community.ts";
+import { sleep } from "../helpers/wait.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { type ChatSocket, openChat } from "../helpers/socket.ts";
 

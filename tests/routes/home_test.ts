@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
 import { LOBBY_ID } from "../../lib/wire.ts";
-import { community, friends } from "../helpers/community.ts";
+import { people } from "../helpers/people.ts";
 import { startTestServer } from "../helpers/server.ts";
 import { openChat } from "../helpers/socket.ts";
 
 Deno.test("the chat page's first paint holds the friends and the Lobby's latest messages, escaped", async () => {
   await using server = await startTestServer();
-  const people = await community(server.origin, "alice", "bob");
-  await friends(people, "alice", "bob");
-  await using b = await openChat(server.origin, people.bob);
+  const folks = await people(server, "alice", "bob");
+  await folks.alice.befriend(folks.bob);
+  await using b = await openChat(server.origin, folks.bob);
   await b.say(LOBBY_ID, "</script><!-- <b>hi</b>");
-  const page = await (await people.alice.get("/", { Accept: "text/html" })).text();
+  const page = await (await folks.alice.get("/", { Accept: "text/html" })).text();
   const body = page.slice(0, page.indexOf('<script type="application/json"'));
   assert.match(body, /<ul class="friends" aria-label="Friends">.*>bob<\/button>.*>online</s);
   assert.match(body, /role="log"/);

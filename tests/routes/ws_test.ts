@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { CLOSE, MAX_FRAME_BYTES } from "../../lib/protocol.ts";
 import { LOBBY_ID } from "../../lib/wire.ts";
 import { createClient, PASSWORDS } from "../helpers/client.ts";
-import { community, sleep } from "../helpers/community.ts";
+import { people } from "../helpers/people.ts";
+import { sleep } from "../helpers/wait.ts";
 import { startTestServer } from "../helpers/server.ts";
 import { befriend, openChat } from "../helpers/socket.ts";
 
@@ -24,7 +25,7 @@ async function upgradeStatus(origin: string, headers: Record<string, string>): P
 
 Deno.test("the socket opens only for a live session and our own Origin", async () => {
   await using server = await startTestServer();
-  const { alice } = await community(server.origin, "alice");
+  const { alice } = await people(server, "alice");
   const cookie = alice.cookieHeader;
   assert.equal(await upgradeStatus(server.origin, { Origin: server.origin }), 401, "no session");
   assert.equal(
@@ -51,7 +52,7 @@ Deno.test("the socket opens only for a live session and our own Origin", async (
 
 Deno.test("logging out closes every socket of that session within a second, and no other", async () => {
   await using server = await startTestServer();
-  const { alice } = await community(server.origin, "alice");
+  const { alice } = await people(server, "alice");
   const phone = createClient(server.origin);
   await phone.login("alice");
   const laptop = await openChat(server.origin, alice);
@@ -68,7 +69,7 @@ Deno.test("logging out closes every socket of that session within a second, and 
 
 Deno.test("changing the password closes the other sessions' sockets", async () => {
   await using server = await startTestServer();
-  const { alice } = await community(server.origin, "alice");
+  const { alice } = await people(server, "alice");
   const phone = createClient(server.origin);
   await phone.login("alice");
   await using here = await openChat(server.origin, alice);
@@ -81,7 +82,7 @@ Deno.test("changing the password closes the other sessions' sockets", async () =
 
 Deno.test("invalid JSON, unknown types and wrong shapes get error frames and the socket stays open", async () => {
   await using server = await startTestServer();
-  const { alice } = await community(server.origin, "alice");
+  const { alice } = await people(server, "alice");
   await using a = await openChat(server.origin, alice);
   const cases: [string, string][] = [
     ["{not json", "invalid_json"],
@@ -110,7 +111,7 @@ Deno.test("invalid JSON, unknown types and wrong shapes get error frames and the
 
 Deno.test("a frame over 64 KiB closes the socket with 1009 and stores nothing; one at the limit is fine", async () => {
   await using server = await startTestServer();
-  const { alice } = await community(server.origin, "alice");
+  const { alice } = await people(server, "alice");
   await using a = await openChat(server.origin, alice);
   const frameOf = (size: number) => {
     const head = JSON.stringify({
@@ -136,7 +137,7 @@ Deno.test("a frame over 64 KiB closes the socket with 1009 and stores nothing; o
 
 Deno.test("more than 30 messages in 10 s get rate_limited, and other users are unaffected", async () => {
   await using server = await startTestServer();
-  const { alice, bob } = await community(server.origin, "alice", "bob");
+  const { alice, bob } = await people(server, "alice", "bob");
   await using a = await openChat(server.origin, alice);
   await using b = await openChat(server.origin, bob);
   const replies = [];
@@ -150,7 +151,7 @@ Deno.test("more than 30 messages in 10 s get rate_limited, and other users are u
 
 Deno.test("a user may hold at most SOCKETS_PER_USER sockets; the next upgrade gets 429", async () => {
   await using server = await startTestServer({ SOCKETS_PER_USER: "3" });
-  const { alice } = await community(server.origin, "alice");
+  const { alice } = await people(server, "alice");
   const sockets = await Promise.all([1, 2, 3].map(() => openChat(server.origin, alice)));
   assert.equal(
     await upgradeStatus(server.origin, { Origin: server.origin, Cookie: alice.cookieHeader }),
@@ -164,7 +165,7 @@ Deno.test("a user may hold at most SOCKETS_PER_USER sockets; the next upgrade ge
 
 Deno.test("a client that stops reading is disconnected, the others keep going, and it resumes with every message", async () => {
   await using server = await startTestServer({ MESSAGES_PER_10S: "100000" });
-  const { alice, bob, carol } = await community(server.origin, "alice", "bob", "carol");
+  const { alice, bob, carol } = await people(server, "alice", "bob", "carol");
   await using a = await openChat(server.origin, alice);
   await using c = await openChat(server.origin, carol);
   // bob's socket: a raw TCP connection that completes the handshake and then never reads.
@@ -216,7 +217,7 @@ async function allHistory(
 
 Deno.test("the log records sockets opening and closing, per user", async () => {
   await using server = await startTestServer();
-  const { alice } = await community(server.origin, "alice");
+  const { alice } = await people(server, "alice");
   const a = await openChat(server.origin, alice);
   await a.close();
   await sleep(50);
@@ -228,14 +229,14 @@ Deno.test("the log records sockets opening and closing, per user", async () => {
 
 Deno.test("a connection that stops answering pings is dropped and its user goes offline", async () => {
   await using server = await startTestServer({ HEARTBEAT_S: "1", PRESENCE_GRACE_MS: "100" });
-  const people = await community(server.origin, "alice", "bob");
-  await befriend(people.alice, "alice", people.bob, "bob");
-  await using a = await openChat(server.origin, people.alice);
+  const folks = await people(server, "alice", "bob");
+  await befriend(folks.alice, "alice", folks.bob, "bob");
+  await using a = await openChat(server.origin, folks.alice);
   // bob's socket: the handshake, then silence: no pongs, as from a machine that lost its network.
   const port = Number(new URL(server.origin).port);
   const raw = await Deno.connect({ hostname: "127.0.0.1", port });
   await raw.write(new TextEncoder().encode(
-    `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${server.origin}\r\nCookie: ${people.bob.cookieHeader}\r\n` +
+    `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${server.origin}\r\nCookie: ${folks.bob.cookieHeader}\r\n` +
       `Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
   ));
   await a.waitFor((f) => f.type === "presence" && f.online);

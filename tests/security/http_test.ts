@@ -5,7 +5,7 @@ import { LOBBY_ID } from "../../lib/wire.ts";
 import { createClient, PASSWORDS } from "../helpers/client.ts";
 import { spawnServer } from "../helpers/server.ts";
 import { openChat } from "../helpers/socket.ts";
-import { sleep } from "../helpers/community.ts";
+import { sleep } from "../helpers/wait.ts";
 
 function counts(path: string) {
   const db = new DatabaseSync(path, { readOnly: true });
