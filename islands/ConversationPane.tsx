@@ -3,7 +3,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { LocalTime, useMounted } from "../components/LocalTime.tsx";
 import { MessageText } from "../components/MessageText.tsx";
 import { island } from "../lib/islands.tsx";
-import type { MessageView } from "../lib/wire.ts";
+import { LOBBY_ID, MAX_MESSAGE_CHARS, type MessageView, TYPING_EVERY_MS } from "../lib/wire.ts";
 import {
   type ChatStore,
   chatStore,
@@ -13,7 +13,6 @@ import {
 
 const GROUP_WITHIN_MS = 5 * 60_000; // consecutive messages from one sender within this share a header
 const NEAR_BOTTOM_PX = 80;
-const TYPING_EVERY_MS = 2_000;
 
 const nearBottom = (el: HTMLElement) =>
   el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
@@ -49,7 +48,7 @@ function ConversationPane(props: ConversationPart & { title: string }) {
         >
           Friends
         </button>
-        <h1>{activeId === 1 ? `# ${title}` : `@ ${title}`}</h1>
+        <h1>{activeId === LOBBY_ID ? `# ${title}` : `@ ${title}`}</h1>
       </header>
       {mounted && connection === "reconnecting" && (
         <p class="banner" role="status">
@@ -251,7 +250,7 @@ function Composer(props: { store: ChatStore; title: string }) {
         id="composer-input"
         ref={input}
         rows={2}
-        maxLength={4000}
+        maxLength={MAX_MESSAGE_CHARS}
         value={text}
         placeholder={`Message ${props.title}`}
         onInput={(e) => {

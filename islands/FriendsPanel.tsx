@@ -3,10 +3,16 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ago, useMounted } from "../components/LocalTime.tsx";
 import { island } from "../lib/islands.tsx";
-import type { ConversationView, FriendView, Snapshot, UserView } from "../lib/wire.ts";
+import {
+  type ConversationView,
+  type FriendView,
+  type Snapshot,
+  UNREAD_CAP,
+  type UserView,
+} from "../lib/wire.ts";
 import { api, type ChatStore, chatStore, errorMessage } from "./chat_store.ts";
 
-function FriendsPanel(props: { snapshot: Snapshot; activeId: number }) {
+function FriendsPanel(props: { snapshot: Snapshot; activeId: number; heartbeatMs: number }) {
   const [store] = useState(() => {
     const s = chatStore();
     if (!s.snapshot.value) s.absorbSnapshot(props.snapshot);
@@ -16,7 +22,7 @@ function FriendsPanel(props: { snapshot: Snapshot; activeId: number }) {
   const activeId = useMounted() ? store.activeId.value : props.activeId;
   const [ready, setReady] = useState(false);
   useEffect(() => {
-    store.start();
+    store.start(props.heartbeatMs);
     const linked = /^#c(\d+)$/.exec(location.hash); // a reload keeps the open conversation
     if (linked) store.open(Number(linked[1]));
     const closeOnEscape = (e: KeyboardEvent) =>
@@ -91,7 +97,7 @@ function Conversations(
               </span>
               {c.unread > 0 && (
                 <span class="badge">
-                  {c.unread >= 1000 ? "999+" : c.unread}
+                  {c.unread >= UNREAD_CAP ? `${UNREAD_CAP}+` : c.unread}
                   <span class="sr-only">unread</span>
                 </span>
               )}

@@ -7,9 +7,12 @@ import {
   applyEvent,
   CLOSE,
   type ConversationView,
+  HISTORY_PAGE,
+  LOBBY_ID,
   type MessageView,
   type ServerFrame,
   type Snapshot,
+  TYPING_SHOWN_MS,
 } from "../lib/wire.ts";
 
 export type PendingMessage = {
@@ -27,15 +30,12 @@ export type ConversationPart = {
   hasMore: boolean;
 };
 
-const PING_EVERY_MS = 25_000;
 const PONG_WITHIN_MS = 10_000;
-const TYPING_SHOWN_MS = 5_000;
-const PAGE = 50;
 
 export function createChatStore() {
   const snapshot = signal<Snapshot | null>(null);
   const me = signal<{ id: number; username: string } | null>(null);
-  const activeId = signal(1);
+  const activeId = signal(LOBBY_ID);
   const messages = signal(new Map<number, MessageView[]>());
   const hasMore = signal(new Map<number, boolean>());
   const pending = signal<PendingMessage[]>([]);
@@ -197,7 +197,7 @@ export function createChatStore() {
   }
 
   async function loadHistory(conversationId: number, before?: number) {
-    const query = `limit=${PAGE}${before ? `&before=${before}` : ""}`;
+    const query = `limit=${HISTORY_PAGE}${before ? `&before=${before}` : ""}`;
     const response = await fetch(`/api/conversations/${conversationId}/messages?${query}`);
     if (!response.ok) return;
     const page = await response.json() as { messages: MessageView[]; hasMore: boolean };
@@ -228,11 +228,11 @@ export function createChatStore() {
     markActiveRead,
 
     /** Opens the socket once, after the islands have given their first props. */
-    start() {
+    start(heartbeatMs: number) {
       if (started) return;
       started = true;
       connect();
-      setInterval(heartbeat, PING_EVERY_MS);
+      setInterval(heartbeat, heartbeatMs);
       document.addEventListener("visibilitychange", markActiveRead);
     },
 
@@ -267,7 +267,7 @@ export function createChatStore() {
     async open(conversationId: number) {
       activeId.value = conversationId;
       drawerOpen.value = false;
-      history.replaceState(null, "", conversationId === 1 ? "/" : `/#c${conversationId}`);
+      history.replaceState(null, "", conversationId === LOBBY_ID ? "/" : `/#c${conversationId}`);
       if (!messages.value.has(conversationId)) await loadHistory(conversationId);
       markActiveRead();
     },

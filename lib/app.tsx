@@ -62,7 +62,7 @@ export function createAppWithServices(deps: AppDeps) {
   app.route("/", conversationApiRoutes({ store, conversations: realtime.conversations }));
   app.route("/", accountApiRoutes({ config, accounts, cookie }));
   app.route("/", accountPageRoutes({ config, accounts, cookie }));
-  app.route("/", homeRoutes(realtime));
+  app.route("/", homeRoutes({ realtime, config }));
   app.notFound((c) => respondWithError(c, 404, "not_found", "Nothing is here."));
   app.onError((error, c) => {
     if (error instanceof AppError) {

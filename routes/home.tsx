@@ -1,26 +1,31 @@
 import { Hono } from "hono";
 import { ChatPage } from "../components/ChatPage.tsx";
 import type { AuthEnv } from "../lib/auth.ts";
+import type { Config } from "../lib/config.ts";
 import { renderPage } from "../lib/pages.tsx";
 import type { Realtime } from "../lib/realtime.ts";
-import { LOBBY_ID } from "../lib/store.ts";
-
-const FIRST_PAGE = 50;
+import { HISTORY_PAGE, LOBBY_ID } from "../lib/wire.ts";
 
 /** The chat page; its first paint (friends, the Lobby's latest messages) comes from here. */
-export function homeRoutes(realtime: Realtime) {
+export function homeRoutes(deps: { realtime: Realtime; config: Config }) {
+  const { realtime, config } = deps;
   return new Hono<AuthEnv>().get("/", async (c) => {
     const session = c.var.session;
     if (!session) return c.redirect("/login", 303);
     const [snapshot, lobby] = await Promise.all([
       realtime.snapshot(session.user),
-      realtime.conversations.history(session.user, LOBBY_ID, Number.MAX_SAFE_INTEGER, FIRST_PAGE),
+      realtime.conversations.history(session.user, LOBBY_ID, Number.MAX_SAFE_INTEGER, HISTORY_PAGE),
     ]);
     c.header("Cache-Control", "no-store");
     return c.html(
       await renderPage(
         "UgoChat",
-        <ChatPage snapshot={snapshot} lobby={lobby} hasMore={lobby.length === FIRST_PAGE} />,
+        <ChatPage
+          snapshot={snapshot}
+          lobby={lobby}
+          hasMore={lobby.length === HISTORY_PAGE}
+          heartbeatMs={config.HEARTBEAT_S * 1000}
+        />,
       ),
     );
   });
