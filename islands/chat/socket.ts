@@ -1,0 +1,95 @@
+// The chat socket: connect, resume from the cursor, heartbeat, and reconnect with backoff.
+// It decodes server frames and hands each one on; what they mean is the state's business.
+import type { ClientFrame } from "../../lib/protocol.ts";
+import { CLOSE, type ServerFrame, type Snapshot } from "../../lib/wire.ts";
+
+export type Connection = "connecting" | "live" | "reconnecting";
+
+export type ChatSocketOptions = {
+  /** How often to ping a quiet socket: the server's HEARTBEAT_S, passed by the page. */
+  heartbeatMs: number;
+  onFrame(frame: ServerFrame): void;
+  onConnection(connection: Connection): void;
+};
+
+const PONG_WITHIN_MS = 10_000;
+const FIRST_RETRY_MS = 500;
+const LAST_RETRY_MS = 10_000;
+
+export function createChatSocket(options: ChatSocketOptions) {
+  // The resume point: the newest message this page has received in order. A reconnect asks
+  // for everything after it, so nothing sent while the socket was down is lost.
+  let cursor = 0;
+  let socket: WebSocket | null = null;
+  let live = false;
+  let attempts = 0;
+  let pongTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Moves the cursor past what a frame delivered (a frame never moves it back). */
+  function advance(frame: ServerFrame) {
+    if (frame.type === "snapshot") cursor = Math.max(cursor, newestIn(frame.snapshot));
+    if (frame.type === "message") cursor = Math.max(cursor, frame.message.id);
+    if (frame.type === "ack") cursor = Math.max(cursor, frame.id);
+    if (frame.type === "caught_up") cursor = Math.max(cursor, frame.lastMessageId);
+  }
+
+  function receive(frame: ServerFrame) {
+    advance(frame);
+    if (frame.type === "pong") clearTimeout(pongTimer);
+    if (frame.type === "caught_up") {
+      live = true;
+      attempts = 0;
+      options.onConnection("live");
+    }
+    options.onFrame(frame);
+  }
+
+  function connect() {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const ws = new WebSocket(`${scheme}://${location.host}/ws${cursor ? `?after=${cursor}` : ""}`);
+    socket = ws;
+    ws.onmessage = (event) => receive(JSON.parse(event.data));
+    ws.onclose = (event) => {
+      if (socket !== ws) return;
+      socket = null;
+      live = false;
+      clearTimeout(pongTimer);
+      if (event.code === CLOSE.SESSION_ENDED) return location.assign("/login");
+      options.onConnection("reconnecting");
+      setTimeout(connect, retryDelayMs(attempts++));
+    };
+  }
+
+  function heartbeat() {
+    if (socket?.readyState !== WebSocket.OPEN) return;
+    socket.send(JSON.stringify({ type: "ping" }));
+    clearTimeout(pongTimer);
+    pongTimer = setTimeout(() => socket?.close(), PONG_WITHIN_MS); // silent server: start over
+  }
+
+  return {
+    /** Opens the socket, resuming after what the server-rendered snapshot already showed. */
+    start(initial: Snapshot) {
+      advance({ type: "snapshot", snapshot: initial });
+      connect();
+      setInterval(heartbeat, options.heartbeatMs);
+    },
+    /** Sends a frame if the socket is live; false when it is not (the caller keeps it). */
+    send(frame: ClientFrame): boolean {
+      if (!live || socket?.readyState !== WebSocket.OPEN) return false;
+      socket.send(JSON.stringify(frame));
+      return true;
+    },
+  };
+}
+
+export type ChatSocket = ReturnType<typeof createChatSocket>;
+
+/** 0.5 s, 1 s, 2 s … up to 10 s, with jitter so that a server restart is not a stampede. */
+export function retryDelayMs(attempt: number, random = Math.random()): number {
+  return Math.min(LAST_RETRY_MS, FIRST_RETRY_MS * 2 ** attempt) * (0.75 + random / 2);
+}
+
+function newestIn(snapshot: Snapshot): number {
+  return Math.max(0, ...snapshot.conversations.map((c) => c.latest?.id ?? 0));
+}
