@@ -25,16 +25,8 @@ export function createChatSocket(options: ChatSocketOptions) {
   let attempts = 0;
   let pongTimer: ReturnType<typeof setTimeout> | undefined;
 
-  /** Moves the cursor past what a frame delivered (a frame never moves it back). */
-  function advance(frame: ServerFrame) {
-    if (frame.type === "snapshot") cursor = Math.max(cursor, newestIn(frame.snapshot));
-    if (frame.type === "message") cursor = Math.max(cursor, frame.message.id);
-    if (frame.type === "ack") cursor = Math.max(cursor, frame.id);
-    if (frame.type === "caught_up") cursor = Math.max(cursor, frame.lastMessageId);
-  }
-
   function receive(frame: ServerFrame) {
-    advance(frame);
+    cursor = advanceCursor(cursor, frame);
     if (frame.type === "pong") clearTimeout(pongTimer);
     if (frame.type === "caught_up") {
       live = true;
@@ -45,10 +37,12 @@ export function createChatSocket(options: ChatSocketOptions) {
   }
 
   function connect() {
-    const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const ws = new WebSocket(`${scheme}://${location.host}/ws${cursor ? `?after=${cursor}` : ""}`);
+    const ws = new WebSocket(socketUrl(location, cursor));
     socket = ws;
-    ws.onmessage = (event) => receive(JSON.parse(event.data));
+    ws.onmessage = (event) => {
+      const frame = decode(event.data);
+      if (frame) receive(frame);
+    };
     ws.onclose = (event) => {
       if (socket !== ws) return;
       socket = null;
@@ -70,7 +64,7 @@ export function createChatSocket(options: ChatSocketOptions) {
   return {
     /** Opens the socket, resuming after what the server-rendered snapshot already showed. */
     start(initial: Snapshot) {
-      advance({ type: "snapshot", snapshot: initial });
+      cursor = advanceCursor(cursor, { type: "snapshot", snapshot: initial });
       connect();
       setInterval(heartbeat, options.heartbeatMs);
     },
@@ -88,6 +82,37 @@ export type ChatSocket = ReturnType<typeof createChatSocket>;
 /** 0.5 s, 1 s, 2 s … up to 10 s, with jitter so that a server restart is not a stampede. */
 export function retryDelayMs(attempt: number, random = Math.random()): number {
   return Math.min(LAST_RETRY_MS, FIRST_RETRY_MS * 2 ** attempt) * (0.75 + random / 2);
+}
+
+/** Where a frame leaves the cursor: past what it delivered, never back. */
+export function advanceCursor(cursor: number, frame: ServerFrame): number {
+  switch (frame.type) {
+    case "snapshot":
+      return Math.max(cursor, newestIn(frame.snapshot));
+    case "message":
+      return Math.max(cursor, frame.message.id);
+    case "ack":
+      return Math.max(cursor, frame.id);
+    case "caught_up":
+      return Math.max(cursor, frame.lastMessageId);
+    default:
+      return cursor;
+  }
+}
+
+/** The socket's address on this page's host, resuming after the cursor once there is one. */
+export function socketUrl(page: { protocol: string; host: string }, cursor: number): string {
+  const scheme = page.protocol === "https:" ? "wss" : "ws";
+  return `${scheme}://${page.host}/ws${cursor ? `?after=${cursor}` : ""}`;
+}
+
+function decode(data: unknown): ServerFrame | null {
+  try {
+    return JSON.parse(String(data));
+  } catch (error) {
+    console.error("chat socket: a frame that is not JSON was dropped", error);
+    return null;
+  }
 }
 
 function newestIn(snapshot: Snapshot): number {
