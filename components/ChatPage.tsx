@@ -1,8 +1,10 @@
 import ConversationPane from "../islands/ConversationPane.tsx";
 import FriendsPanel from "../islands/FriendsPanel.tsx";
-import type { MessageView, Snapshot } from "../lib/wire.ts";
+import { LOBBY_ID, type MessageView, type Snapshot } from "../lib/wire.ts";
 
-export function ChatPage(props: { snapshot: Snapshot; lobby: MessageView[]; hasMore: boolean }) {
+export function ChatPage(
+  props: { snapshot: Snapshot; lobby: MessageView[]; hasMore: boolean; heartbeatMs: number },
+) {
   const { snapshot } = props;
   return (
     <div class="app">
@@ -16,10 +18,10 @@ export function ChatPage(props: { snapshot: Snapshot; lobby: MessageView[]; hasM
           <button type="submit">Log out</button>
         </form>
       </header>
-      <FriendsPanel snapshot={snapshot} activeId={1} />
+      <FriendsPanel snapshot={snapshot} activeId={LOBBY_ID} heartbeatMs={props.heartbeatMs} />
       <ConversationPane
         me={{ id: snapshot.me.id, username: snapshot.me.username }}
-        activeId={1}
+        activeId={LOBBY_ID}
         title="Lobby"
         messages={props.lobby}
         hasMore={props.hasMore}

@@ -2,15 +2,19 @@
 // lib/protocol.ts re-exports all of it with the schemas; the browser bundle imports this
 // half directly so that it does not carry zod.
 
-/** The one conversation everyone is in. */
+/** The Lobby, the one conversation everyone is in (the first migration creates it with this id). */
 export const LOBBY_ID = 1;
 export const MAX_FRAME_BYTES = 64 * 1024;
 export const MAX_MESSAGE_CHARS = 4000;
 export const REPLAY_CAP = 1000;
-/** Unread counts stop here (shown as "1000+"): counting further costs for nothing. */
+/** Messages in one page of history, unless a client asks for another number. */
+export const HISTORY_PAGE = 50;
+/** Unread counts stop here and show as "1000+": counting further costs for nothing. */
 export const UNREAD_CAP = 1000;
-/** Clients repeat "typing" at most this often; the server drops repeats within it. */
+/** Clients repeat "typing" at most this often while someone types; the server drops more. */
 export const TYPING_EVERY_MS = 2_000;
+/** A "typing" indicator shows this long after the last repeat: over two missed repeats. */
+export const TYPING_SHOWN_MS = 5_000;
 
 /** Close codes the server uses besides the standard ones (1001 going away, 1003 binary, 1009 too big). */
 export const CLOSE = {

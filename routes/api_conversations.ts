@@ -5,12 +5,13 @@ import { type AuthEnv, requireSession } from "../lib/auth.ts";
 import { AppError } from "../lib/errors.ts";
 import { parseInput, readJson } from "../lib/http.ts";
 import type { Services } from "../lib/services.ts";
+import { HISTORY_PAGE } from "../lib/wire.ts";
 import { normalizeUsername } from "../lib/usernames.ts";
 
 const MAX_PAGE = 100;
 const historyQuery = z.object({
   before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(HISTORY_PAGE),
 });
 const conversationId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const openDirect = z.object({ with: z.string({ error: "Name a friend." }).min(1).max(256) });

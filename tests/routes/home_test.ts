@@ -25,3 +25,10 @@ Deno.test("the chat page's first paint holds the friends and the Lobby's latest 
   );
   assert.equal(page.match(/<script/g)?.length, 2, "one props block and one module, nothing inline");
 });
+
+Deno.test("the chat page gives the client the server's heartbeat, so it lives in one setting", async () => {
+  await using server = await startTestServer({ HEARTBEAT_S: "7" });
+  const { alice } = await people(server, "alice");
+  const page = await (await alice.get("/", { Accept: "text/html" })).text();
+  assert.match(page, /"heartbeatMs":7000/);
+});

@@ -1,0 +1,49 @@
+// The message box: Enter sends, Shift+Enter breaks the line, typing is announced (rate-limited).
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { ChatStore } from "../../islands/chat/store.ts";
+import { MAX_MESSAGE_CHARS, TYPING_EVERY_MS } from "../../lib/wire.ts";
+
+export function Composer(props: { store: ChatStore; title: string }) {
+  const [text, setText] = useState("");
+  const lastTyping = useRef(0);
+  const input = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => input.current?.focus(), [props.title]);
+  function send() {
+    if (!text.trim()) return;
+    props.store.send(text);
+    setText("");
+  }
+  return (
+    <form
+      class="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        send();
+      }}
+    >
+      <label for="composer-input" class="sr-only">Message</label>
+      <textarea
+        id="composer-input"
+        ref={input}
+        rows={2}
+        maxLength={MAX_MESSAGE_CHARS}
+        value={text}
+        placeholder={`Message ${props.title}`}
+        onInput={(e) => {
+          setText(e.currentTarget.value);
+          if (Date.now() - lastTyping.current > TYPING_EVERY_MS) {
+            lastTyping.current = Date.now();
+            props.store.typingNow();
+          }
+        }}
+        onKeyDown={(e) => {
+          if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+            e.preventDefault();
+            send();
+          }
+        }}
+      />
+      <button type="submit" class="primary">Send</button>
+    </form>
+  );
+}

@@ -1,0 +1,96 @@
+// One friend: presence, a button that opens the direct conversation, and a menu with
+// "Remove friend" and "Block", each asking for confirmation first.
+import { useRef, useState } from "preact/hooks";
+import * as api from "../../islands/chat/api.ts";
+import type { ChatStore } from "../../islands/chat/store.ts";
+import type { FriendView } from "../../lib/wire.ts";
+import type { Report } from "./ActionButton.tsx";
+
+type Menu = "closed" | "open" | "remove" | "block";
+
+export function FriendItem(
+  props: { store: ChatStore; friend: FriendView; presence: string; report: Report },
+) {
+  const { friend, report } = props;
+  const [menu, setMenu] = useState<Menu>("closed");
+  const toggle = useRef<HTMLButtonElement>(null);
+  const close = () => {
+    setMenu("closed");
+    toggle.current?.focus();
+  };
+  const menuId = `friend-menu-${friend.id}`;
+  async function confirm() {
+    const remove = menu === "remove";
+    const result = remove
+      ? await api.removeFriend(friend.username)
+      : await api.blockUser(friend.username);
+    report(result, `${remove ? "Remove" : "Block"} ${friend.username}`);
+    if (result.ok) setMenu("closed");
+  }
+  return (
+    <li class="friend" onKeyDown={(e) => e.key === "Escape" && menu !== "closed" && close()}>
+      <span
+        class={`dot ${friend.online ? "online" : friend.lastSeenAt ? "away" : "offline"}`}
+        aria-hidden="true"
+      />
+      <button
+        type="button"
+        class="friend-name"
+        onClick={async () =>
+          report(await props.store.openDirect(friend.username), `Open ${friend.username}`)}
+        aria-describedby={`presence-${friend.id}`}
+      >
+        {friend.username}
+      </button>
+      <span id={`presence-${friend.id}`} class="presence">{props.presence}</span>
+      <button
+        ref={toggle}
+        type="button"
+        class="menu-toggle"
+        aria-label={`More actions for ${friend.username}`}
+        aria-haspopup="true"
+        aria-expanded={menu !== "closed"}
+        aria-controls={menuId}
+        onClick={() => setMenu(menu === "closed" ? "open" : "closed")}
+      >
+        ⋯
+      </button>
+      {menu !== "closed" && (
+        <div id={menuId} class="menu" role="group" aria-label={`Actions for ${friend.username}`}>
+          {menu === "open"
+            ? (
+              <>
+                <button
+                  type="button"
+                  autoFocus
+                  onClick={() => setMenu("remove")}
+                >
+                  Remove friend
+                </button>
+                <button
+                  type="button"
+                  onClick={() =>
+                    setMenu("block")}
+                >
+                  Block
+                </button>
+              </>
+            )
+            : (
+              <>
+                <p>
+                  {menu === "remove"
+                    ? `Remove ${friend.username} from your friends?`
+                    : `Block ${friend.username}? They will not be able to message you.`}
+                </p>
+                <button type="button" class="danger" autoFocus onClick={confirm}>
+                  {menu === "remove" ? "Remove" : "Block"}
+                </button>
+                <button type="button" onClick={close}>Cancel</button>
+              </>
+            )}
+        </div>
+      )}
+    </li>
+  );
+}

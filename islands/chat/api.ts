@@ -1,0 +1,79 @@
+// One typed function per HTTP call the chat page makes. Each returns the value or a message
+// fit to show the person, so no caller can forget that a call may fail.
+import { type ConversationView, HISTORY_PAGE, type MessageView } from "../../lib/wire.ts";
+
+export type Result<T> = { ok: true; value: T } | { ok: false; message: string };
+export type HistoryPage = { messages: MessageView[]; hasMore: boolean };
+export type FriendRequestOutcome = "requested" | "accepted";
+
+const name = (username: string) => encodeURIComponent(username);
+
+export const sendFriendRequest = (username: string) =>
+  call<{ outcome: FriendRequestOutcome }>("POST", "/api/friends/requests", { username })
+    .then((result) => (result.ok ? { ok: true as const, value: result.value.outcome } : result));
+
+export const acceptFriendRequest = (username: string) =>
+  call("POST", `/api/friends/requests/${name(username)}/accept`);
+
+export const declineFriendRequest = (username: string) =>
+  call("POST", `/api/friends/requests/${name(username)}/decline`);
+
+export const cancelFriendRequest = (username: string) =>
+  call("DELETE", `/api/friends/requests/${name(username)}`);
+
+export const removeFriend = (username: string) => call("DELETE", `/api/friends/${name(username)}`);
+
+export const blockUser = (username: string) => call("POST", "/api/blocks", { username });
+
+export const unblockUser = (username: string) => call("DELETE", `/api/blocks/${name(username)}`);
+
+/** Opens (or finds) the direct conversation with a friend. */
+export const openDirect = (username: string) =>
+  call<{ conversation: ConversationView }>("POST", "/api/conversations", { with: username })
+    .then((
+      result,
+    ) => (result.ok ? { ok: true as const, value: result.value.conversation } : result));
+
+/** The newest page of a conversation, or the page just before message `before`. */
+export function historyPage(conversationId: number, before?: number) {
+  const query = `limit=${HISTORY_PAGE}${before ? `&before=${before}` : ""}`;
+  return call<HistoryPage>("GET", `/api/conversations/${conversationId}/messages?${query}`);
+}
+
+/** JSON to our own API; the browser adds Origin and the session cookie. */
+async function call<T = void>(method: string, path: string, body?: unknown): Promise<Result<T>> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: body === undefined ? {} : { "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (error) {
+    console.warn(`${method} ${path} did not reach the server`, error);
+    return {
+      ok: false,
+      message: "Could not reach the server. Check your connection and try again.",
+    };
+  }
+  if (!response.ok) return { ok: false, message: await errorMessage(response) };
+  if (response.status === 204) return { ok: true, value: undefined as T };
+  try {
+    return { ok: true, value: await response.json() as T };
+  } catch (error) {
+    console.error(`${method} ${path} answered with unreadable JSON`, error);
+    return { ok: false, message: "The server's answer could not be read. Reload the page." };
+  }
+}
+
+/** The server's own words for a failure (`{ error: { message } }`), or a plain fallback. */
+async function errorMessage(response: Response): Promise<string> {
+  const fallback = `Something went wrong (${response.status}).`;
+  try {
+    const body = await response.json();
+    return typeof body?.error?.message === "string" ? body.error.message : fallback;
+  } catch (error) {
+    console.warn(`${response.status} from ${response.url} without a JSON error body`, error);
+    return fallback;
+  }
+}

@@ -1,0 +1,120 @@
+// The chat socket: connect, resume from the cursor, heartbeat, and reconnect with backoff.
+// It decodes server frames and hands each one on; what they mean is the state's business.
+import type { ClientFrame } from "../../lib/protocol.ts";
+import { CLOSE, type ServerFrame, type Snapshot } from "../../lib/wire.ts";
+
+export type Connection = "connecting" | "live" | "reconnecting";
+
+export type ChatSocketOptions = {
+  /** How often to ping a quiet socket: the server's HEARTBEAT_S, passed by the page. */
+  heartbeatMs: number;
+  onFrame(frame: ServerFrame): void;
+  onConnection(connection: Connection): void;
+};
+
+const PONG_WITHIN_MS = 10_000;
+const FIRST_RETRY_MS = 500;
+const LAST_RETRY_MS = 10_000;
+
+export function createChatSocket(options: ChatSocketOptions) {
+  // The resume point: the newest message this page has received in order. A reconnect asks
+  // for everything after it, so nothing sent while the socket was down is lost.
+  let cursor = 0;
+  let socket: WebSocket | null = null;
+  let live = false;
+  let attempts = 0;
+  let pongTimer: ReturnType<typeof setTimeout> | undefined;
+
+  function receive(frame: ServerFrame) {
+    cursor = advanceCursor(cursor, frame);
+    if (frame.type === "pong") clearTimeout(pongTimer);
+    if (frame.type === "caught_up") {
+      live = true;
+      attempts = 0;
+      options.onConnection("live");
+    }
+    options.onFrame(frame);
+  }
+
+  function connect() {
+    const ws = new WebSocket(socketUrl(location, cursor));
+    socket = ws;
+    ws.onmessage = (event) => {
+      const frame = decode(event.data);
+      if (frame) receive(frame);
+    };
+    ws.onclose = (event) => {
+      if (socket !== ws) return;
+      socket = null;
+      live = false;
+      clearTimeout(pongTimer);
+      if (event.code === CLOSE.SESSION_ENDED) return location.assign("/login");
+      options.onConnection("reconnecting");
+      setTimeout(connect, retryDelayMs(attempts++));
+    };
+  }
+
+  function heartbeat() {
+    if (socket?.readyState !== WebSocket.OPEN) return;
+    socket.send(JSON.stringify({ type: "ping" }));
+    clearTimeout(pongTimer);
+    pongTimer = setTimeout(() => socket?.close(), PONG_WITHIN_MS); // silent server: start over
+  }
+
+  return {
+    /** Opens the socket, resuming after what the server-rendered snapshot already showed. */
+    start(initial: Snapshot) {
+      cursor = advanceCursor(cursor, { type: "snapshot", snapshot: initial });
+      connect();
+      setInterval(heartbeat, options.heartbeatMs);
+    },
+    /** Sends a frame if the socket is live; false when it is not (the caller keeps it). */
+    send(frame: ClientFrame): boolean {
+      if (!live || socket?.readyState !== WebSocket.OPEN) return false;
+      socket.send(JSON.stringify(frame));
+      return true;
+    },
+  };
+}
+
+export type ChatSocket = ReturnType<typeof createChatSocket>;
+
+/** 0.5 s, 1 s, 2 s … up to 10 s, with jitter so that a server restart is not a stampede. */
+export function retryDelayMs(attempt: number, random = Math.random()): number {
+  return Math.min(LAST_RETRY_MS, FIRST_RETRY_MS * 2 ** attempt) * (0.75 + random / 2);
+}
+
+/** Where a frame leaves the cursor: past what it delivered, never back. */
+export function advanceCursor(cursor: number, frame: ServerFrame): number {
+  switch (frame.type) {
+    case "snapshot":
+      return Math.max(cursor, newestIn(frame.snapshot));
+    case "message":
+      return Math.max(cursor, frame.message.seq);
+    case "caught_up":
+      return Math.max(cursor, frame.seq);
+    // Not on an ack: it answers this socket at once, and may overtake an earlier change
+    // still on its way to this socket; moving past it could skip that change on resume.
+    default:
+      return cursor;
+  }
+}
+
+/** The socket's address on this page's host, resuming after the cursor once there is one. */
+export function socketUrl(page: { protocol: string; host: string }, cursor: number): string {
+  const scheme = page.protocol === "https:" ? "wss" : "ws";
+  return `${scheme}://${page.host}/ws${cursor ? `?after=${cursor}` : ""}`;
+}
+
+function decode(data: unknown): ServerFrame | null {
+  try {
+    return JSON.parse(String(data));
+  } catch (error) {
+    console.error("chat socket: a frame that is not JSON was dropped", error);
+    return null;
+  }
+}
+
+function newestIn(snapshot: Snapshot): number {
+  return Math.max(0, ...snapshot.conversations.map((c) => c.latest?.seq ?? 0));
+}

@@ -1,0 +1,245 @@
+// The chat page's state: signals, and one entry point, apply(frame), for every server frame.
+// apply changes only the signals; what the page must then do (send, load, set a timer) it
+// returns as effects, which the store carries out. The pure functions below do the work.
+import { batch, signal } from "@preact/signals";
+import type { ClientFrame } from "../../lib/protocol.ts";
+import {
+  applyEvent,
+  LOBBY_ID,
+  type MessageView,
+  type ServerFrame,
+  type Snapshot,
+  TYPING_SHOWN_MS,
+  type UserView,
+} from "../../lib/wire.ts";
+import type { Connection } from "./socket.ts";
+
+export type PendingMessage = {
+  clientId: string;
+  conversationId: number;
+  text: string;
+  status: "sending" | "failed";
+  error?: string;
+};
+
+/** What the server rendered for the open conversation. */
+export type ConversationPart = {
+  me: UserView;
+  activeId: number;
+  messages: MessageView[];
+  hasMore: boolean;
+};
+
+/** Who is typing where, and until when (ms since the epoch). */
+export type Typing = Map<number, Map<string, number>>;
+
+export type Effect =
+  | { type: "send"; pending: PendingMessage }
+  | { type: "mark_read" }
+  | { type: "load_history"; conversationId: number }
+  | { type: "expire_typing"; inMs: number };
+
+export function createChatState(now: () => number = Date.now) {
+  const state = {
+    snapshot: signal<Snapshot | null>(null),
+    me: signal<UserView | null>(null),
+    activeId: signal(LOBBY_ID),
+    messages: signal(new Map<number, MessageView[]>()),
+    hasMore: signal(new Map<number, boolean>()),
+    pending: signal<PendingMessage[]>([]),
+    connection: signal<Connection>("connecting"),
+    typing: signal<Typing>(new Map()),
+    drawerOpen: signal(false),
+    /** The last history load that failed, shown in its conversation until one succeeds. */
+    historyError: signal<{ conversationId: number; message: string } | null>(null),
+
+    absorbSnapshot(next: Snapshot) {
+      state.snapshot.value = next;
+      state.me.value = { id: next.me.id, username: next.me.username };
+    },
+
+    absorbConversation(part: ConversationPart) {
+      state.me.value ??= part.me;
+      state.activeId.value = part.activeId;
+      state.setHistory(part.activeId, part.messages, part.hasMore);
+    },
+
+    /** A page of history arrived: merge it in, and remember whether there is more. */
+    setHistory(conversationId: number, list: MessageView[], more: boolean) {
+      const { messages, hasMore } = state;
+      batch(() => {
+        messages.value = withMessages(messages.value, conversationId, list);
+        hasMore.value = new Map(hasMore.value).set(conversationId, more);
+      });
+    },
+
+    receive(message: MessageView) {
+      const { messages, pending, typing } = state;
+      messages.value = withLoadedMessage(messages.value, message);
+      pending.value = withoutPending(pending.value, message.clientId);
+      typing.value = stopTyping(typing.value, message.conversationId, message.sender.username);
+    },
+
+    expireTyping() {
+      state.typing.value = expireTyping(state.typing.value, now());
+    },
+
+    /** Every server frame comes in here, once. */
+    apply(frame: ServerFrame): Effect[] {
+      return batch(() => applyFrame(frame));
+    },
+  };
+
+  function applyFrame(frame: ServerFrame): Effect[] {
+    const { snapshot, pending } = state;
+    switch (frame.type) {
+      case "snapshot":
+        state.absorbSnapshot(frame.snapshot);
+        return [];
+      case "caught_up": // same clientIds as before, so a resend cannot double a message
+        return [...stillSending(pending.value).map(resend), { type: "mark_read" }];
+      case "resync":
+        state.messages.value = new Map();
+        state.hasMore.value = new Map();
+        return [{ type: "load_history", conversationId: state.activeId.value }];
+      case "message":
+        state.receive(frame.message);
+        if (snapshot.value) snapshot.value = applyEvent(snapshot.value, frame);
+        return [{ type: "mark_read" }];
+      case "ack": {
+        const sent = ackedMessage(pending.value, frame, state.me.value);
+        if (sent) state.receive(sent);
+        return [];
+      }
+      case "error":
+        if (frame.clientId) {
+          pending.value = failPending(pending.value, frame.clientId, frame.message);
+        }
+        return [];
+      case "typing":
+        state.typing.value = startTyping(
+          state.typing.value,
+          frame.conversationId,
+          frame.user.username,
+          now(),
+        );
+        return [{ type: "expire_typing", inMs: TYPING_SHOWN_MS + 50 }];
+      case "pong":
+        return [];
+      default:
+        if (snapshot.value) snapshot.value = applyEvent(snapshot.value, frame);
+        return [];
+    }
+  }
+
+  return state;
+}
+
+export type ChatState = ReturnType<typeof createChatState>;
+
+const resend = (pending: PendingMessage): Effect => ({ type: "send", pending });
+
+// ---- messages ----
+
+/** Merges messages by id, in id order; a repeated id keeps the newer copy. */
+export function mergeById(existing: MessageView[], incoming: MessageView[]): MessageView[] {
+  if (incoming.length === 1 && (!existing.length || existing.at(-1)!.id < incoming[0].id)) {
+    return [...existing, incoming[0]]; // the usual case: one new message at the end
+  }
+  const byId = new Map(existing.map((m) => [m.id, m]));
+  for (const m of incoming) byId.set(m.id, m);
+  return [...byId.values()].sort((a, b) => a.id - b.id);
+}
+
+export function withMessages(
+  loaded: Map<number, MessageView[]>,
+  conversationId: number,
+  list: MessageView[],
+): Map<number, MessageView[]> {
+  return new Map(loaded).set(conversationId, mergeById(loaded.get(conversationId) ?? [], list));
+}
+
+/** A live message joins its conversation only if that one is loaded; else history brings it. */
+export function withLoadedMessage(
+  loaded: Map<number, MessageView[]>,
+  message: MessageView,
+): Map<number, MessageView[]> {
+  if (!loaded.has(message.conversationId)) return loaded;
+  return withMessages(loaded, message.conversationId, [message]);
+}
+
+// ---- pending sends ----
+
+export function withoutPending(pending: PendingMessage[], clientId: string): PendingMessage[] {
+  return pending.some((p) => p.clientId === clientId)
+    ? pending.filter((p) => p.clientId !== clientId)
+    : pending;
+}
+
+export function failPending(
+  pending: PendingMessage[],
+  clientId: string,
+  error: string,
+): PendingMessage[] {
+  return pending.map((p) => (p.clientId === clientId ? { ...p, status: "failed", error } : p));
+}
+
+export function retryPending(pending: PendingMessage[], clientId: string): PendingMessage[] {
+  return pending.map((p) =>
+    p.clientId === clientId ? { ...p, status: "sending", error: undefined } : p
+  );
+}
+
+export const stillSending = (pending: PendingMessage[]) =>
+  pending.filter((p) => p.status === "sending");
+
+/** The stored message an ack stands for, built from our own pending send. */
+export function ackedMessage(
+  pending: PendingMessage[],
+  ack: Extract<ServerFrame, { type: "ack" }>,
+  me: UserView | null,
+): MessageView | null {
+  const sent = pending.find((p) => p.clientId === ack.clientId);
+  if (!sent || !me) return null;
+  const { id, seq, conversationId, at, clientId } = ack;
+  return { id, seq, conversationId, sender: me, text: sent.text.trim(), at, clientId };
+}
+
+// ---- typing ----
+
+export function startTyping(typing: Typing, conversationId: number, username: string, now: number) {
+  const here = new Map(typing.get(conversationId)).set(username, now + TYPING_SHOWN_MS);
+  return new Map(typing).set(conversationId, here);
+}
+
+export function stopTyping(typing: Typing, conversationId: number, username: string): Typing {
+  if (!typing.get(conversationId)?.has(username)) return typing;
+  const here = new Map(typing.get(conversationId));
+  here.delete(username);
+  return new Map(typing).set(conversationId, here);
+}
+
+/** Drops every indicator whose time is up; a repeat since has pushed its time further. */
+export function expireTyping(typing: Typing, now: number): Typing {
+  const expired = [...typing].flatMap(([conversationId, here]) =>
+    [...here].filter(([, until]) => until <= now).map(([username]) => [conversationId, username])
+  ) as [number, string][];
+  return expired.reduce((map, [id, username]) => stopTyping(map, id, username), typing);
+}
+
+export const typingNames = (typing: Typing, conversationId: number): string[] => [
+  ...(typing.get(conversationId)?.keys() ?? []),
+];
+
+// ---- unread ----
+
+/** The read receipt to send for the open conversation, or null when it is read already. */
+export function readReceipt(
+  snapshot: Snapshot | null,
+  activeId: number,
+): Extract<ClientFrame, { type: "read" }> | null {
+  const conversation = snapshot?.conversations.find((c) => c.id === activeId);
+  const latest = conversation?.latest;
+  if (!conversation || !latest || latest.id <= conversation.lastReadId) return null;
+  return { type: "read", conversationId: conversation.id, messageId: latest.id };
+}

@@ -1,0 +1,142 @@
+// The page's chat client: the state, fed by the socket, plus what the person can do.
+// On the server each island builds a throwaway store from its own props; in the browser
+// there is one store for the page, fed by both islands' props and then by the socket.
+import type { ClientFrame } from "../../lib/protocol.ts";
+import { applyEvent, LOBBY_ID, type Snapshot } from "../../lib/wire.ts";
+import * as api from "./api.ts";
+import { type ChatSocket, createChatSocket } from "./socket.ts";
+import {
+  createChatState,
+  type Effect,
+  type PendingMessage,
+  readReceipt,
+  retryPending,
+} from "./state.ts";
+
+export function createChatStore() {
+  const state = createChatState();
+  let socket: ChatSocket | null = null;
+  const transmit = (frame: ClientFrame): boolean => socket?.send(frame) ?? false;
+
+  function run(effect: Effect) {
+    switch (effect.type) {
+      case "send":
+        return sendPending(effect.pending);
+      case "mark_read":
+        return markActiveRead();
+      case "load_history":
+        return void loadHistory(effect.conversationId);
+      case "expire_typing":
+        return void setTimeout(state.expireTyping, effect.inMs);
+    }
+  }
+
+  function sendPending(p: PendingMessage) {
+    transmit({
+      type: "send",
+      clientId: p.clientId,
+      conversationId: p.conversationId,
+      text: p.text,
+    });
+  }
+
+  async function loadHistory(conversationId: number, before?: number) {
+    const page = await api.historyPage(conversationId, before);
+    if (!page.ok) {
+      state.historyError.value = { conversationId, message: page.message };
+      return;
+    }
+    if (state.historyError.value?.conversationId === conversationId) {
+      state.historyError.value = null;
+    }
+    state.setHistory(conversationId, page.value.messages, page.value.hasMore);
+  }
+
+  function markActiveRead() {
+    const receipt = readReceipt(state.snapshot.value, state.activeId.value);
+    if (receipt && document.visibilityState === "visible") transmit(receipt);
+  }
+
+  async function open(conversationId: number) {
+    state.activeId.value = conversationId;
+    state.drawerOpen.value = false;
+    history.replaceState(null, "", conversationId === LOBBY_ID ? "/" : `/#c${conversationId}`);
+    if (!state.messages.value.has(conversationId)) await loadHistory(conversationId);
+    markActiveRead();
+  }
+
+  return {
+    ...state,
+    loadHistory,
+    markActiveRead,
+    open,
+
+    /** Opens the socket once, after the islands have given their first props. */
+    start(options: { heartbeatMs: number; snapshot: Snapshot }) {
+      if (socket) return;
+      socket = createChatSocket({
+        heartbeatMs: options.heartbeatMs,
+        onFrame: (frame) => state.apply(frame).forEach(run),
+        onConnection: (connection) => (state.connection.value = connection),
+      });
+      socket.start(options.snapshot);
+      document.addEventListener("visibilitychange", markActiveRead);
+    },
+
+    send(text: string) {
+      if (!text.trim()) return;
+      const p: PendingMessage = {
+        clientId: crypto.randomUUID(),
+        conversationId: state.activeId.value,
+        text,
+        status: "sending",
+      };
+      state.pending.value = [...state.pending.value, p];
+      sendPending(p); // if the socket is down, it goes out on reconnect
+    },
+
+    retry(clientId: string) {
+      state.pending.value = retryPending(state.pending.value, clientId);
+      const again = state.pending.value.find((p) => p.clientId === clientId);
+      if (again) sendPending(again);
+    },
+
+    typingNow() {
+      transmit({ type: "typing", conversationId: state.activeId.value });
+    },
+
+    setAppearOffline(appearOffline: boolean) {
+      transmit({ type: "set_status", appearOffline });
+    },
+
+    /** Opens the direct conversation with a friend (the result says why it could not). */
+    async openDirect(username: string): Promise<api.Result<null>> {
+      const result = await api.openDirect(username);
+      if (!result.ok) return result;
+      const conversation = result.value;
+      const snapshot = state.snapshot.value;
+      if (snapshot && !snapshot.conversations.some((c) => c.id === conversation.id)) {
+        state.snapshot.value = applyEvent(snapshot, { type: "conversation", conversation });
+      }
+      await open(conversation.id);
+      return { ok: true, value: null };
+    },
+
+    async loadOlder() {
+      const id = state.activeId.value;
+      const list = state.messages.value.get(id);
+      if (!list?.length || !state.hasMore.value.get(id)) return;
+      await loadHistory(id, list[0].id);
+    },
+  };
+}
+
+export type ChatStore = ReturnType<typeof createChatStore>;
+
+let pageStore: ChatStore | undefined;
+
+/** The page's store in the browser; a fresh one per render on the server. */
+export function chatStore(): ChatStore {
+  if (typeof document === "undefined") return createChatStore();
+  return pageStore ??= createChatStore();
+}

@@ -1,0 +1,55 @@
+// Friend actions in Chromium: when one fails, the page says so where the person is looking.
+import assert from "node:assert/strict";
+import { browserTest, launchBrowser } from "../helpers/browser.ts";
+import { registerInBrowser } from "../helpers/chat_page.ts";
+import { people } from "../helpers/people.ts";
+import { startTestServer } from "../helpers/server.ts";
+
+Deno.test(
+  "accepting a request that alice cancelled meanwhile shows bob why it failed",
+  browserTest,
+  async () => {
+    await using server = await startTestServer();
+    await using browser = await launchBrowser();
+    const bob = await registerInBrowser(browser, server.origin, "bob");
+    const { alice } = await people(server, "alice");
+    await (await alice.post("/api/friends/requests", { username: "bob" })).body?.cancel();
+    await bob.page.getByText("alice wants to be friends").waitFor();
+
+    // Alice changes her mind in the moment between bob's click and his request arriving.
+    await bob.page.route("**/api/friends/requests/alice/accept", async (route) => {
+      await (await alice.request("DELETE", "/api/friends/requests/bob")).body?.cancel();
+      await route.continue();
+    });
+    await bob.page.getByRole("button", { name: "Accept alice" }).click();
+
+    await bob.page.getByRole("alert").filter({
+      hasText: "Accept alice failed: alice has not asked to be your friend.",
+    }).waitFor();
+    assert.equal(await bob.page.getByText("alice wants to be friends").count(), 0, "row gone");
+    assert.deepEqual(bob.errors, []);
+  },
+);
+
+Deno.test(
+  "declining while the network is down says so, and the request stays to try again",
+  browserTest,
+  async () => {
+    await using server = await startTestServer();
+    await using browser = await launchBrowser();
+    const bob = await registerInBrowser(browser, server.origin, "bob");
+    const { alice } = await people(server, "alice");
+    await (await alice.post("/api/friends/requests", { username: "bob" })).body?.cancel();
+    await bob.page.getByText("alice wants to be friends").waitFor();
+
+    await bob.page.route("**/api/friends/requests/alice/decline", (route) => route.abort());
+    await bob.page.getByRole("button", { name: "Decline alice" }).click();
+    await bob.page.getByRole("alert").filter({ hasText: /Decline alice failed: Could not reach/ })
+      .waitFor();
+
+    await bob.page.unroute("**/api/friends/requests/alice/decline");
+    await bob.page.getByRole("button", { name: "Decline alice" }).click();
+    await bob.page.getByText("alice wants to be friends").waitFor({ state: "detached" });
+    assert.equal(await bob.page.locator("#friends-alert").innerText(), "", "success clears it");
+  },
+);
