@@ -22,9 +22,11 @@ import type { Logger } from "./log.ts";
 import { renderPage } from "./pages.tsx";
 import { originGuard } from "./origin_guard.ts";
 import { createHasher } from "./passwords.ts";
+import { MAX_FRAME_BYTES } from "./protocol.ts";
 import { securityHeaders } from "./security_headers.ts";
 import { createSessions, type Sessions } from "./sessions.ts";
 import type { Store } from "./store.ts";
+import { createWebSockets } from "./websockets.ts";
 
 export type AppDeps = { config: Config; store: Store; log: Logger; sessions?: Sessions };
 
@@ -42,6 +44,11 @@ export function createAppWithServices(deps: AppDeps) {
   const accounts = createAccounts({ config, store, hasher, sessions, log });
   const cookie = sessionCookie(config);
   const realtime = createRealtime({ config, store, sessions, log });
+  // Frames over the limit are refused at their header, before their payload is read.
+  const websockets = createWebSockets({
+    maxFrameBytes: MAX_FRAME_BYTES,
+    heartbeatMs: config.HEARTBEAT_S * 1000,
+  });
 
   const app = new Hono<AuthEnv>();
   app.use(securityHeaders());
@@ -57,7 +64,7 @@ export function createAppWithServices(deps: AppDeps) {
     }),
   );
   app.use(loadSession(sessions, cookie));
-  app.route("/", chatSocketRoutes({ config, realtime, log }));
+  app.route("/", chatSocketRoutes({ config, realtime, websockets, log }));
   app.route("/", friendApiRoutes(realtime.friendships));
   app.route("/", conversationApiRoutes({ store, conversations: realtime.conversations }));
   app.route("/", accountApiRoutes({ config, accounts, cookie }));
@@ -75,7 +82,7 @@ export function createAppWithServices(deps: AppDeps) {
     deps.log.error("http.error", { method: c.req.method, path: c.req.path }, error);
     return respondWithError(c, 500, "internal", "Something went wrong on our side.");
   });
-  return { app, sessions, hasher, accounts, cookie, realtime };
+  return { app, sessions, hasher, accounts, cookie, realtime, websockets };
 }
 
 export type Services = Omit<ReturnType<typeof createAppWithServices>, "app">;

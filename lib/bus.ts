@@ -3,7 +3,11 @@
 // the same string goes to every recipient. A later bus (Redis) keeps this interface.
 import { CLOSE } from "./protocol.ts";
 
-/** Above this many unsent bytes a client is not keeping up: drop it; it resumes on reconnect. */
+/**
+ * Above this many unsent bytes a client is not keeping up: drop it; it resumes on reconnect.
+ * Every frame counts, replies and snapshots too: a client that sends pings and never reads
+ * would otherwise grow the server's memory by its pongs.
+ */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** Events held for a connection still receiving its snapshot, before it is considered stuck. */
 const MAX_QUEUED_EVENTS = 10_000;
@@ -18,7 +22,12 @@ export type Connection = {
   readonly username: string;
   /** Hex SHA-256 of the session token, so that revoking a session closes its sockets. */
   readonly sessionKey: string;
+  /** An event: held while the snapshot is being sent, then sent unless already covered. */
   send(frame: string, messageId?: number): void;
+  /** A reply, the snapshot or the replay: sent at once, bounded like every frame. */
+  sendNow(frame: string): void;
+  /** Resolves once the client has read enough to take more (for a long replay), or is gone. */
+  drained(): Promise<void>;
   close(code: number, reason: string): void;
   /** Ends the snapshot phase: queued events newer than `cursor` go out now. */
   goLive(cursor: number): void;
@@ -29,6 +38,8 @@ export type SocketLike = {
   readonly bufferedAmount: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
+  /** Resolves once at most `bytes` are waiting to be sent, or the socket has closed. */
+  drained?(bytes: number): Promise<void>;
 };
 
 let nextConnectionId = 1;
@@ -53,12 +64,17 @@ export function createConnection(
         return;
       }
       if (messageId !== undefined && messageId <= cursor) return; // already in the snapshot or replay
+      connection.sendNow(frame);
+    },
+    sendNow(frame) {
+      if (socket.readyState !== WebSocket.OPEN) return;
       if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
         onSlow(connection);
         return connection.close(CLOSE.TOO_SLOW, "too far behind");
       }
       socket.send(frame);
     },
+    drained: () => socket.drained?.(MAX_BUFFERED_BYTES / 2) ?? Promise.resolve(),
     close(code, reason) {
       if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) {
         socket.close(code, reason);
@@ -72,11 +88,6 @@ export function createConnection(
     },
   };
   return connection;
-}
-
-/** Sends directly, bypassing the queue: for the snapshot and replay themselves. */
-export function sendNow(socket: SocketLike, frame: string): void {
-  if (socket.readyState === WebSocket.OPEN) socket.send(frame);
 }
 
 export function createBus() {

@@ -1,29 +1,30 @@
 // GET /ws: the chat socket. Only for a live session and our own Origin.
 import { Hono } from "hono";
 import { type AuthEnv, requireSession } from "../lib/auth.ts";
-import { createConnection, sendNow } from "../lib/bus.ts";
+import { createConnection } from "../lib/bus.ts";
 import type { Config } from "../lib/config.ts";
 import { AppError } from "../lib/errors.ts";
 import { encodeHex } from "../lib/hex.ts";
 import { ourOrigin } from "../lib/http.ts";
+import { upgradeOf } from "../lib/http_server.ts";
 import type { Logger } from "../lib/log.ts";
-import { clientFrame, CLOSE, MAX_FRAME_BYTES } from "../lib/protocol.ts";
+import { clientFrame, CLOSE } from "../lib/protocol.ts";
 import type { Realtime } from "../lib/realtime.ts";
 import type { User } from "../lib/store.ts";
+import type { WebSockets } from "../lib/websockets.ts";
 
 const MAX_BAD_FRAMES = 20; // per socket, before it is closed as broken
 // Frames waiting to be handled, per socket: beyond this a client sends faster than we can
-// store, and the excess is refused rather than held in memory.
+// handle, and we stop reading from it until the inbox drains (TCP then holds the rest, on
+// its side). Frames parsed before the pause takes hold are refused, not held in memory.
 const MAX_INBOX_BYTES = 1024 * 1024;
+const MAX_INBOX_FRAMES = 1000; // a small frame costs far more than its bytes while it waits
 const CLIENT_ID = /"clientId"\s*:\s*"([0-9a-fA-F-]{36})"/;
 
-const utf8 = new TextEncoder();
-function byteLength(text: string): number {
-  return text.length * 3 <= MAX_FRAME_BYTES ? text.length : utf8.encode(text).length;
-}
-
-export function chatSocketRoutes(deps: { config: Config; realtime: Realtime; log: Logger }) {
-  const { config, realtime, log } = deps;
+export function chatSocketRoutes(
+  deps: { config: Config; realtime: Realtime; websockets: WebSockets; log: Logger },
+) {
+  const { config, realtime, websockets, log } = deps;
   const { bus, presence, conversations } = realtime;
 
   return new Hono<AuthEnv>().get("/ws", (c) => {
@@ -31,7 +32,8 @@ export function chatSocketRoutes(deps: { config: Config; realtime: Realtime; log
       throw new AppError(403, "forbidden_origin", "The chat socket only opens from this site.");
     }
     const session = requireSession(c);
-    if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
+    const upgrade = upgradeOf(c);
+    if (c.req.header("Upgrade")?.toLowerCase() !== "websocket" || !upgrade) {
       throw new AppError(426, "upgrade_required", "Open this with a WebSocket.");
     }
     const user = session.user;
@@ -48,9 +50,7 @@ export function chatSocketRoutes(deps: { config: Config; realtime: Realtime; log
       ? Number(afterParam)
       : null;
 
-    const { socket, response } = Deno.upgradeWebSocket(c.req.raw, {
-      idleTimeout: config.HEARTBEAT_S,
-    });
+    const socket = websockets.accept(upgrade);
     const connection = createConnection(
       socket,
       { userId: user.id, username: user.username, sessionKey: encodeHex(session.tokenHash) },
@@ -59,6 +59,8 @@ export function chatSocketRoutes(deps: { config: Config; realtime: Realtime; log
     const reply = (frame: object) => connection.send(JSON.stringify(frame));
     let inbox = Promise.resolve(); // frames from one socket are handled in order
     let inboxBytes = 0;
+    let inboxFrames = 0;
+    let paused = false;
     let badFrames = 0;
 
     socket.onopen = () => {
@@ -82,19 +84,20 @@ export function chatSocketRoutes(deps: { config: Config; realtime: Realtime; log
     async function start(user: User, after: number | null) {
       const snapshot = await realtime.snapshot(user);
       await presence.connected(user.id, snapshot.me.appearOffline);
-      sendNow(socket, JSON.stringify({ type: "snapshot", snapshot }));
+      connection.sendNow(JSON.stringify({ type: "snapshot", snapshot }));
       let cursor = Math.max(0, ...snapshot.conversations.map((conv) => conv.latest?.id ?? 0));
       if (after !== null) {
         const missed = await conversations.missed(user, after);
-        if (missed === null) sendNow(socket, JSON.stringify({ type: "resync" }));
+        if (missed === null) connection.sendNow(JSON.stringify({ type: "resync" }));
         else {
           for (const message of missed) {
-            sendNow(socket, JSON.stringify({ type: "message", message }));
+            await connection.drained(); // a replay may be larger than what a socket may buffer
+            connection.sendNow(JSON.stringify({ type: "message", message }));
           }
           cursor = Math.max(cursor, missed.at(-1)?.id ?? 0);
         }
       }
-      sendNow(socket, JSON.stringify({ type: "caught_up", lastMessageId: cursor }));
+      connection.sendNow(JSON.stringify({ type: "caught_up", lastMessageId: cursor }));
       connection.goLive(cursor);
     }
 
@@ -102,11 +105,8 @@ export function chatSocketRoutes(deps: { config: Config; realtime: Realtime; log
       if (typeof event.data !== "string") {
         return connection.close(CLOSE.UNSUPPORTED_DATA, "binary frames are not supported");
       }
-      if (byteLength(event.data) > MAX_FRAME_BYTES) {
-        return connection.close(CLOSE.TOO_BIG, "frame over 64 KiB");
-      }
       const data = event.data;
-      if (inboxBytes + data.length > MAX_INBOX_BYTES) {
+      if (inboxBytes + data.length > MAX_INBOX_BYTES || inboxFrames >= MAX_INBOX_FRAMES) {
         const clientId = CLIENT_ID.exec(data)?.[1]; // unparsed, but worth naming: the client can retry it
         return reply({
           type: "error",
@@ -116,9 +116,20 @@ export function chatSocketRoutes(deps: { config: Config; realtime: Realtime; log
         });
       }
       inboxBytes += data.length;
+      inboxFrames++;
+      if (!paused && (inboxFrames * 2 >= MAX_INBOX_FRAMES || inboxBytes * 2 > MAX_INBOX_BYTES)) {
+        paused = true;
+        socket.pauseReading();
+      }
       inbox = inbox.then(() => handle(data)).catch((error) => {
         log.error("socket.frame_failed", { user: user.username }, error);
-      }).finally(() => (inboxBytes -= data.length));
+      }).finally(() => {
+        inboxBytes -= data.length;
+        if (--inboxFrames === 0 && paused) {
+          paused = false;
+          socket.resumeReading();
+        }
+      });
     };
 
     function refuse(code: string, message: string) {
@@ -183,6 +194,6 @@ export function chatSocketRoutes(deps: { config: Config; realtime: Realtime; log
     };
     socket.onerror = () => {}; // onclose follows and does the bookkeeping
 
-    return response;
+    return c.body(null); // unused: the socket answered the upgrade itself
   });
 }
