@@ -1,6 +1,6 @@
 // Reading requests at the edge: JSON bodies through zod, the client's address, our origin.
 import type { Context } from "hono";
-import { getConnInfo } from "hono/deno";
+import { getConnInfo } from "@hono/node-server/conninfo";
 import type { z } from "zod";
 import type { Config } from "./config.ts";
 import { AppError, type FieldErrors } from "./errors.ts";

@@ -14,6 +14,9 @@ const NATIVE_LOADER_ENV = [
   "NAPI_RS_ENFORCE_VERSION_CHECK",
 ];
 const NATIVE_LOADER_READS = ["/usr/bin/ldd"];
+// The `ws` package reads these at load time to decide whether to try optional native addons
+// (it then falls back to JavaScript); without the grant the import itself throws.
+const WS_ENV = ["WS_NO_BUFFER_UTIL", "WS_NO_UTF_8_VALIDATE"];
 
 // Young generation capped at 4 MiB per semi-space: under load V8 otherwise grows it to 32 MiB
 // and keeps the pages, tens of MiB that a small VPS needs more (measured: `deno task bench`,
@@ -25,7 +28,7 @@ export function serverFlags(config: Pick<Config, "DATA_DIR" | "HOST">): string[]
   return [
     V8_FLAGS,
     `--allow-net=${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}`,
-    `--allow-env=${[...settingNames, ...NATIVE_LOADER_ENV].join(",")}`,
+    `--allow-env=${[...settingNames, ...NATIVE_LOADER_ENV, ...WS_ENV].join(",")}`,
     `--allow-read=${[APP_DIR, dataDir, ...NATIVE_LOADER_READS].join(",")}`,
     `--allow-write=${dataDir}`,
     `--allow-ffi=${resolve(APP_DIR, "node_modules")}`,

@@ -2,6 +2,7 @@
 import { createApp } from "./app.tsx";
 import { openBackends } from "./backends.ts";
 import { type Config, ConfigError, loadConfigFromEnv } from "./config.ts";
+import { serveHttp } from "./http_server.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { createServices, type Services } from "./services.ts";
 import { SchemaTooNewError, type Store } from "./store/mod.ts";
@@ -16,6 +17,7 @@ export type RunningServer = {
   services: Services;
   /** Stops accepting, closes sockets with 1001, lets requests finish (bounded), closes the store. */
   shutdown(): Promise<void>;
+  /** Resolves when shutdown has finished. */
   finished: Promise<void>;
 };
 
@@ -29,13 +31,9 @@ export async function startServer(
   const backends = await openBackends(config, log);
   const services = await createServices(config, backends, log);
   const app = createApp(services);
-  const abort = new AbortController();
-  const listening = Promise.withResolvers<Deno.NetAddr>();
-  const httpServer = Deno.serve(
-    { hostname: config.HOST, port: config.PORT, signal: abort.signal, onListen: listening.resolve },
-    app.fetch,
-  );
-  const address = await listening.promise;
+  // node:http rather than Deno.serve, so that chat sockets can refuse big frames as they arrive.
+  const http = await serveHttp(app.fetch, { hostname: config.HOST, port: config.PORT });
+  const address = { hostname: http.address.address, port: http.address.port };
   const shownHost = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
   log.info("server.start", {
     listen: `http://${shownHost}:${address.port}`,
@@ -43,20 +41,24 @@ export async function startServer(
     origin: config.PUBLIC_ORIGIN ?? "(each request's Host)",
   });
 
+  const finished = Promise.withResolvers<void>();
   let stopping: Promise<void> | undefined;
   function shutdown(): Promise<void> {
     stopping ??= (async () => {
       log.info("server.stopping");
       services.stop("server shutting down");
-      abort.abort();
+      const drained = Promise.all([http.close(), services.websockets.closed()]);
       let timer: ReturnType<typeof setTimeout> | undefined;
       const grace = new Promise((done) => timer = setTimeout(done, config.SHUTDOWN_GRACE_MS));
       await Promise.race([
-        httpServer.finished,
+        drained,
         grace.then(() => log.warn("server.grace_expired", { ms: config.SHUTDOWN_GRACE_MS })),
       ]);
       clearTimeout(timer);
+      http.closeAllConnections(); // past the grace period, whatever is left is cut
+      services.websockets.stop();
       await backends.close();
+      finished.resolve();
       log.info("server.stop");
     })();
     return stopping;
@@ -69,7 +71,7 @@ export async function startServer(
     log,
     services,
     shutdown,
-    finished: httpServer.finished,
+    finished: finished.promise,
   };
 }
 

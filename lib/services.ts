@@ -14,9 +14,10 @@ import { createHandlers } from "./realtime/handlers.ts";
 import { createHub } from "./realtime/hub.ts";
 import type { PresenceStore } from "./realtime/presence.ts";
 import type { SessionDeps } from "./realtime/socket_session.ts";
+import { createWebSockets, type WebSockets } from "./realtime/websockets.ts";
 import { createSessions } from "./sessions.ts";
 import type { Store, User } from "./store/types.ts";
-import { CLOSE, type Snapshot } from "./wire.ts";
+import { CLOSE, MAX_FRAME_BYTES, type Snapshot } from "./wire.ts";
 
 /** What the services stand on: storage, and how events and presence cross processes. */
 export type Backends = { store: Store; broker: Broker; presence: PresenceStore };
@@ -29,6 +30,8 @@ export type Services = {
   hasher: ReturnType<typeof createHasher>;
   sessions: ReturnType<typeof createSessions>;
   accounts: ReturnType<typeof createAccounts>;
+  /** The chat sockets' server: frames over the limit refused at their header, heartbeat. */
+  websockets: WebSockets;
   hub: ReturnType<typeof createHub>;
   events: ReturnType<typeof createEvents>;
   blocks: ReturnType<typeof createBlockList>;
@@ -55,6 +58,10 @@ export async function createServices(
   const sessions = createSessions(store);
   const accounts = createAccounts({ config, store, hasher, sessions, log });
 
+  const websockets = createWebSockets({
+    maxFrameBytes: MAX_FRAME_BYTES,
+    heartbeatMs: config.HEARTBEAT_S * 1000,
+  });
   const hub = createHub();
   broker.onEnvelope(hub.deliver);
   const events = createEvents(broker);
@@ -106,6 +113,7 @@ export async function createServices(
     hasher,
     sessions,
     accounts,
+    websockets,
     hub,
     events,
     blocks,

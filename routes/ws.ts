@@ -4,19 +4,23 @@ import { Hono } from "hono";
 import { type AuthEnv, requireSession } from "../lib/auth.ts";
 import { AppError } from "../lib/errors.ts";
 import { ourOrigin } from "../lib/http.ts";
+import { upgradeOf } from "../lib/http_server.ts";
 import { startSocketSession } from "../lib/realtime/socket_session.ts";
 import type { Services } from "../lib/services.ts";
 
 const SEQ = /^\d{1,15}$/;
 
-export function chatSocketRoutes(services: Pick<Services, "config" | "hub" | "socketSession">) {
-  const { config, hub } = services;
+export function chatSocketRoutes(
+  services: Pick<Services, "config" | "hub" | "websockets" | "socketSession">,
+) {
+  const { config, hub, websockets } = services;
   return new Hono<AuthEnv>().get("/ws", (c) => {
     if (c.req.header("Origin") !== ourOrigin(c, config)) {
       throw new AppError(403, "forbidden_origin", "The chat socket only opens from this site.");
     }
     const session = requireSession(c);
-    if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
+    const upgrade = upgradeOf(c);
+    if (c.req.header("Upgrade")?.toLowerCase() !== "websocket" || !upgrade) {
       throw new AppError(426, "upgrade_required", "Open this with a WebSocket.");
     }
     const release = hub.reserve(session.user.id, config.SOCKETS_PER_USER);
@@ -25,15 +29,12 @@ export function chatSocketRoutes(services: Pick<Services, "config" | "hub" | "so
       throw new AppError(429, "too_many_sockets", message);
     }
     const after = c.req.query("after");
-    const { socket, response } = Deno.upgradeWebSocket(c.req.raw, {
-      idleTimeout: config.HEARTBEAT_S,
-    });
-    startSocketSession(services.socketSession, socket, {
+    startSocketSession(services.socketSession, websockets.accept(upgrade), {
       user: session.user,
       sessionKey: session.tokenHash.toHex(),
       after: after !== undefined && SEQ.test(after) ? Number(after) : null,
       release,
     });
-    return response;
+    return c.body(null); // unused: the socket answered the upgrade itself
   });
 }

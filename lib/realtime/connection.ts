@@ -14,6 +14,8 @@ export type ChatSocket = {
   readonly bufferedAmount: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
+  /** Resolves once at most `bytes` are waiting to be sent, or the socket has closed. */
+  drained(bytes: number): Promise<void>;
 };
 
 export type Who = {
@@ -26,6 +28,8 @@ export type Connection = Readonly<Who> & {
   readonly id: number;
   /** Writes now, ahead of held events: replies, and the snapshot and replay themselves. */
   reply(frame: string): void;
+  /** Resolves once the client has read enough to take more (for a long replay), or is gone. */
+  drained(): Promise<void>;
   /** A published event: held until live; skipped when its seq is at or below the cursor. */
   deliver(frame: string, seq?: number): void;
   close(code: number, reason: string): void;
@@ -57,6 +61,7 @@ export function createConnection(
     id: nextConnectionId++,
     ...who,
     reply: write,
+    drained: () => socket.drained(MAX_BUFFERED_BYTES / 2),
     deliver(frame, seq) {
       if (!isOpen()) return;
       if (held) {

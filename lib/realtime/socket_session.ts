@@ -5,29 +5,28 @@ import { AppError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { clientFrame, encodeFrame } from "../protocol.ts";
 import type { User } from "../store/types.ts";
-import {
-  CLOSE,
-  MAX_FRAME_BYTES,
-  type MessageView,
-  type ServerFrame,
-  type Snapshot,
-} from "../wire.ts";
+import { CLOSE, type MessageView, type ServerFrame, type Snapshot } from "../wire.ts";
 import { type ChatSocket, type Connection, createConnection } from "./connection.ts";
 import type { Handlers, SessionContext } from "./handlers.ts";
 import type { Hub } from "./hub.ts";
 
 const MAX_BAD_FRAMES = 20; // per socket, before it is closed as broken
-// Frames waiting to be handled, per socket: beyond this a client sends faster than we can
-// store, and the excess is refused rather than held in memory.
+// Frames waiting to be handled, per socket: beyond half of this a client sends faster than we
+// can handle, and we stop reading from it until the inbox drains (TCP then holds the rest, on
+// its side). Frames parsed before the pause takes hold are refused, not held in memory.
 const MAX_INBOX_BYTES = 1024 * 1024;
+const MAX_INBOX_FRAMES = 1000; // a small frame costs far more than its bytes while it waits
 const CLIENT_ID = /"clientId"\s*:\s*"([0-9a-fA-F-]{36})"/;
 
-/** A server-side WebSocket: what a connection writes to, and the events it raises. */
+/** A server-side WebSocket (lib/realtime/websockets.ts): what a connection writes to, and its events. */
 export type ServerSocket = ChatSocket & {
-  onopen: ((event: Event) => void) | null;
-  onmessage: ((event: MessageEvent) => void) | null;
-  onclose: ((event: CloseEvent) => void) | null;
-  onerror: ((event: Event) => void) | null;
+  onopen: (() => void) | null;
+  onmessage: ((event: { data: string | Uint8Array }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: { error: unknown }) => void) | null;
+  /** Stops reading from the peer (TCP then pushes back on it) until `resumeReading`. */
+  pauseReading(): void;
+  resumeReading(): void;
 };
 
 export type SessionDeps = {
@@ -42,11 +41,6 @@ export type SessionDeps = {
   connected(user: User, appearOffline: boolean): Promise<void>;
   disconnected(user: User): void;
 };
-
-const utf8 = new TextEncoder();
-function byteLength(text: string): number {
-  return text.length * 3 <= MAX_FRAME_BYTES ? text.length : utf8.encode(text).length;
-}
 
 export function startSocketSession(
   deps: SessionDeps,
@@ -64,6 +58,8 @@ export function startSocketSession(
   const ctx: SessionContext = { user, connection, reply: send };
   let inbox = Promise.resolve(); // frames from one socket are handled in order
   let inboxBytes = 0;
+  let inboxFrames = 0;
+  let paused = false;
   let badFrames = 0;
 
   socket.onopen = () => {
@@ -90,7 +86,10 @@ export function startSocketSession(
       const missed = await deps.missed(user, after);
       if (missed === null) send({ type: "resync" });
       else {
-        for (const message of missed) send({ type: "message", message });
+        for (const message of missed) {
+          await connection.drained(); // a replay may be larger than what a socket may buffer
+          send({ type: "message", message });
+        }
         cursor = Math.max(cursor, missed.at(-1)?.seq ?? 0);
       }
     }
@@ -102,17 +101,26 @@ export function startSocketSession(
     if (typeof event.data !== "string") {
       return connection.close(CLOSE.UNSUPPORTED_DATA, "binary frames are not supported");
     }
+    // Frames over MAX_FRAME_BYTES never get here: the socket refuses them at their header (1009).
     const data = event.data;
-    if (byteLength(data) > MAX_FRAME_BYTES) {
-      return connection.close(CLOSE.TOO_BIG, "frame over 64 KiB");
-    }
-    if (inboxBytes + data.length > MAX_INBOX_BYTES) {
+    if (inboxBytes + data.length > MAX_INBOX_BYTES || inboxFrames >= MAX_INBOX_FRAMES) {
       const clientId = CLIENT_ID.exec(data)?.[1]; // unparsed, but worth naming: the client can retry it
       const message = "Too many frames at once: slow down and retry.";
       return send({ type: "error", code: "rate_limited", message, clientId });
     }
     inboxBytes += data.length;
-    inbox = inbox.then(() => handle(data)).finally(() => (inboxBytes -= data.length));
+    inboxFrames++;
+    if (!paused && (inboxFrames * 2 >= MAX_INBOX_FRAMES || inboxBytes * 2 > MAX_INBOX_BYTES)) {
+      paused = true;
+      socket.pauseReading();
+    }
+    inbox = inbox.then(() => handle(data)).finally(() => {
+      inboxBytes -= data.length;
+      if (--inboxFrames === 0 && paused) {
+        paused = false;
+        socket.resumeReading();
+      }
+    });
   };
 
   function refuse(code: "invalid_json" | "invalid_frame", message: string) {

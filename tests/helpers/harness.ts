@@ -88,14 +88,24 @@ export class FakeSocket implements ServerSocket {
   bufferedAmount = 0;
   frames: ServerFrame[] = [];
   closeCode: number | undefined;
-  onopen: ((event: Event) => void) | null = null;
-  onmessage: ((event: MessageEvent) => void) | null = null;
-  onclose: ((event: CloseEvent) => void) | null = null;
-  onerror: ((event: Event) => void) | null = null;
+  paused = false;
+  onopen: (() => void) | null = null;
+  onmessage: ((event: { data: string | Uint8Array }) => void) | null = null;
+  onclose: ((event: { code: number; reason: string }) => void) | null = null;
+  onerror: ((event: { error: unknown }) => void) | null = null;
 
   open() {
     this.readyState = WebSocket.OPEN;
-    this.onopen?.(new Event("open"));
+    this.onopen?.();
+  }
+  drained(): Promise<void> {
+    return Promise.resolve(); // a fake client reads everything at once
+  }
+  pauseReading() {
+    this.paused = true;
+  }
+  resumeReading() {
+    this.paused = false;
   }
   send(data: string) {
     this.frames.push(JSON.parse(data));
@@ -104,15 +114,11 @@ export class FakeSocket implements ServerSocket {
     if (this.readyState === WebSocket.CLOSED) return;
     this.readyState = WebSocket.CLOSED;
     this.closeCode = code;
-    this.onclose?.(new CloseEvent("close", { code, reason }));
+    this.onclose?.({ code, reason });
   }
   /** The client writes a frame (or raw text). */
   write(frame: ClientFrame | string) {
-    this.onmessage?.(
-      new MessageEvent("message", {
-        data: typeof frame === "string" ? frame : JSON.stringify(frame),
-      }),
-    );
+    this.onmessage?.({ data: typeof frame === "string" ? frame : JSON.stringify(frame) });
   }
   get snapshot(): Snapshot {
     const found = this.frames.find((f) => f.type === "snapshot");

@@ -1,0 +1,160 @@
+// WebSockets on the `ws` package: a frame over the limit is refused at its header, dead peers
+// are found by heartbeat, and each socket wears the small WebSocket shape the routes use.
+// (Deno.upgradeWebSocket assembles up to 64 MiB per message before we could look at it.)
+import { Buffer } from "node:buffer";
+// @ts-types="@types/ws"
+import { type WebSocket as WsSocket, WebSocketServer } from "ws";
+import type { Upgrade } from "../http_server.ts";
+import { CLOSE } from "../wire.ts";
+import type { ServerSocket } from "./socket_session.ts";
+
+export type WebSockets = {
+  /** Takes an upgrade over; the handshake completes after the caller has set the handlers. */
+  accept(upgrade: Upgrade): ServerSocket;
+  /** Resolves once no socket is open (after they were asked to close). */
+  closed(): Promise<void>;
+  /** Stops the heartbeat and drops every socket still open (after shutdown's grace). */
+  stop(): void;
+};
+
+// Each frame waiting to be written costs its bookkeeping besides its bytes: counted, a flood
+// of 17-byte pongs cannot hold 50 times the bytes that bufferedAmount admits.
+const FRAME_OVERHEAD_BYTES = 256;
+// A peer that has not answered our close by then is cut (ws's default is 30 s).
+const CLOSE_TIMEOUT_MS = 5000;
+
+const CONNECTING = 0;
+const OPEN = 1;
+const CLOSED = 3;
+
+export function createWebSockets(
+  options: { maxFrameBytes: number; heartbeatMs: number },
+): WebSockets {
+  const server = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxFrameBytes,
+    perMessageDeflate: false,
+    clientTracking: false,
+    // One message per turn of the event loop, not a whole TCP read's worth at once: a flood
+    // of small frames then cannot pile up thousands of handlers (measured: +120 MiB RSS with
+    // six ping floods), and other sockets' frames get their turn in between.
+    allowSynchronousEvents: false,
+    ...{ closeTimeout: CLOSE_TIMEOUT_MS }, // ws 8.23 has it; @types/ws 8.18 does not yet
+  });
+  const heard = new Map<WsSocket, boolean>(); // open sockets: did the peer say anything since the last ping?
+  // One ping per period for all sockets; a socket silent for a whole period is dead.
+  // The timer runs only while sockets are open, so an app that never serves one holds none.
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  let allClosed: PromiseWithResolvers<void> | undefined;
+  function beat() {
+    if (heard.size === 0) {
+      clearInterval(heartbeat);
+      heartbeat = undefined;
+    }
+    for (const [ws, alive] of heard) {
+      if (!alive) ws.terminate();
+      else {
+        heard.set(ws, false);
+        ws.ping();
+      }
+    }
+  }
+
+  return {
+    accept(upgrade) {
+      upgrade.taken = true;
+      let ws: WsSocket | null = null;
+      let closed = false;
+      let unwritten = 0; // frames handed to ws and not yet written to the kernel
+      const written = () => unwritten--;
+      const socket: ServerSocket = {
+        get readyState() {
+          return ws?.readyState ?? (closed ? CLOSED : CONNECTING);
+        },
+        get bufferedAmount() {
+          return ws ? ws.bufferedAmount + unwritten * FRAME_OVERHEAD_BYTES : 0;
+        },
+        send(data) {
+          if (!ws) return;
+          unwritten++;
+          ws.send(encoded(data), TEXT, written);
+        },
+        close(code, reason) {
+          if (!ws) return void (closed = true); // not yet handed over: no handshake then
+          ws.close(code, reason);
+          // A peer too slow to read will not read our close either: read no more of it.
+          if (code === CLOSE.TOO_SLOW) ws.pause();
+        },
+        pauseReading: () => ws?.pause(),
+        resumeReading: () => ws?.readyState === OPEN && ws.resume(),
+        drained(bytes) {
+          const raw = ws && (ws as unknown as { _socket?: import("node:net").Socket })._socket;
+          if (!ws || !raw || ws.readyState !== OPEN || ws.bufferedAmount <= bytes) {
+            return Promise.resolve();
+          }
+          return new Promise((done) => {
+            const check = () => {
+              if (ws!.readyState === OPEN && ws!.bufferedAmount > bytes) return;
+              raw.off("drain", check);
+              ws!.off("close", check);
+              done();
+            };
+            raw.on("drain", check);
+            ws!.on("close", check);
+          });
+        },
+        onopen: null,
+        onmessage: null,
+        onclose: null,
+        onerror: null,
+      };
+      queueMicrotask(() => {
+        if (closed) return void upgrade.socket.destroy();
+        server.handleUpgrade(upgrade.incoming, upgrade.socket, upgrade.head, (opened) => {
+          ws = opened;
+          heard.set(ws, true);
+          heartbeat ??= setInterval(beat, options.heartbeatMs);
+          // Without an error listener an oversized frame would crash the process; ws closes
+          // the socket itself (1009 for a frame over the limit) and `close` follows.
+          ws.on("error", (error) => socket.onerror?.({ error }));
+          ws.on("pong", () => heard.set(opened, true));
+          ws.on("message", (data: Buffer, isBinary: boolean) => {
+            heard.set(opened, true);
+            socket.onmessage?.({ data: isBinary ? new Uint8Array(data) : data.toString() });
+          });
+          ws.on("close", (code: number, reason: Buffer) => {
+            heard.delete(opened);
+            if (heard.size === 0) allClosed?.resolve();
+            socket.onclose?.({ code, reason: reason.toString() });
+          });
+          socket.onopen?.();
+        });
+      });
+      return socket;
+    },
+    closed() {
+      if (heard.size === 0) return Promise.resolve();
+      allClosed ??= Promise.withResolvers();
+      return allClosed.promise;
+    },
+    stop() {
+      clearInterval(heartbeat);
+      heartbeat = undefined;
+      for (const ws of heard.keys()) ws.terminate();
+      heard.clear();
+    },
+  };
+}
+
+const TEXT = { binary: false } as const;
+
+// Fan-out sends one string to many sockets in a row: encode it once, not once per socket.
+let lastText = "";
+let lastBytes = Buffer.alloc(0);
+function encoded(text: string): Buffer {
+  if (text !== lastText) {
+    lastText = text;
+    lastBytes = Buffer.from(text);
+  }
+  return lastBytes;
+}
