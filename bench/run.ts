@@ -159,7 +159,7 @@ async function prepare(ref: string, commit: string, dir: string) {
   if (!seed.includes("import.meta.main")) {
     await Deno.writeTextFile(`${dir}/bench/seed.ts`, seed + SEED_MAIN);
   }
-  // Copied in where missing: it imports the checkout's own lib/config.ts and lib/permissions.ts.
+  // Copied in where missing: it imports the checkout's own lib/config.ts and lib/process_flags.ts.
   const flags = `${dir}/bench/server_flags.ts`;
   if (!(await Deno.stat(flags).catch(() => null))) {
     await Deno.copyFile(`${BENCH}/server_flags.ts`, flags);

@@ -1,6 +1,6 @@
 // Builds the one client bundle with `deno bundle`, from the islands registry.
 import { resolve } from "node:path";
-import { APP_DIR } from "./permissions.ts";
+import { APP_DIR } from "./process_flags.ts";
 
 export const BUNDLE_ENTRY = resolve(APP_DIR, "islands/main.ts");
 export const BUNDLE_OUTPUT = resolve(APP_DIR, "static/build/islands.js");

@@ -1,6 +1,6 @@
 // `deno task dev`: rebuilds the client bundle and restarts the server on change.
 import { buildBundle, bundleArgs } from "../lib/build.ts";
-import { APP_DIR, serverFlags } from "../lib/permissions.ts";
+import { APP_DIR, serverFlags } from "../lib/process_flags.ts";
 import { loadConfigFromEnv } from "../lib/config.ts";
 
 const config = loadConfigFromEnv();

@@ -4,7 +4,7 @@
 import { resolve } from "node:path";
 import { ConfigError, loadConfigFromEnv } from "../lib/config.ts";
 import { buildBundle } from "../lib/build.ts";
-import { APP_DIR, serverFlags } from "../lib/permissions.ts";
+import { APP_DIR, serverFlags } from "../lib/process_flags.ts";
 
 let config;
 try {

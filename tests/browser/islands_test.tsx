@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { bundleArgs } from "../../lib/build.ts";
 import { islandScripts, renderWithIslands } from "../../lib/islands.tsx";
-import { APP_DIR } from "../../lib/permissions.ts";
+import { APP_DIR } from "../../lib/process_flags.ts";
 import { securityHeaders } from "../../lib/security_headers.ts";
 import { browserTest, launchBrowser, newPage } from "../helpers/browser.ts";
 import Broken from "../fixtures/Broken.tsx";

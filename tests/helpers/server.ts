@@ -3,7 +3,7 @@
 import { resolve } from "node:path";
 import { loadConfig } from "../../lib/config.ts";
 import { createLogger } from "../../lib/log.ts";
-import { APP_DIR, serverFlags } from "../../lib/permissions.ts";
+import { APP_DIR, serverFlags } from "../../lib/process_flags.ts";
 import { DATABASE_FILE, type RunningServer, startServer } from "../../lib/server.ts";
 
 export type TestServer = RunningServer & {

@@ -1,4 +1,4 @@
-// How the server process runs: the narrowest Deno permissions that work, and V8's memory shape.
+// Process flags of the server: the narrowest Deno permissions that work, and V8's memory shape.
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Config } from "./config.ts";
