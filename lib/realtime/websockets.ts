@@ -2,6 +2,7 @@
 // are found by heartbeat, and each socket wears the small WebSocket shape the routes use.
 // (Deno.upgradeWebSocket assembles up to 64 MiB per message before we could look at it.)
 import { Buffer } from "node:buffer";
+import type { Socket } from "node:net";
 // @ts-types="@types/ws"
 import { type WebSocket as WsSocket, WebSocketServer } from "ws";
 import type { Upgrade } from "../http_server.ts";
@@ -65,6 +66,7 @@ export function createWebSockets(
       upgrade.taken = true;
       let ws: WsSocket | null = null;
       let closed = false;
+      let raw: Socket | undefined; // the TCP connection under ws
       let unwritten = 0; // frames handed to ws and not yet written to the kernel
       const written = () => unwritten--;
       const socket: ServerSocket = {
@@ -75,9 +77,13 @@ export function createWebSockets(
           return ws ? ws.bufferedAmount + unwritten * FRAME_OVERHEAD_BYTES : 0;
         },
         send(data) {
-          if (!ws) return;
+          if (ws?.readyState !== OPEN) return; // nothing after our close frame
           unwritten++;
-          ws.send(encoded(data), TEXT, written);
+          // One write of a frame built once for every recipient (see `framed`), straight to the
+          // connection: ws's own send builds a header per socket and writes header and payload
+          // as two buffers, which Deno's node:net turns into a writev costing far more.
+          if (!raw) return void ws.send(data, TEXT, written);
+          raw.write(framed(data), written);
         },
         close(code, reason) {
           if (!ws) return void (closed = true); // not yet handed over: no handshake then
@@ -88,18 +94,18 @@ export function createWebSockets(
         pauseReading: () => ws?.pause(),
         resumeReading: () => ws?.readyState === OPEN && ws.resume(),
         drained(bytes) {
-          const raw = ws && (ws as unknown as { _socket?: import("node:net").Socket })._socket;
-          if (!ws || !raw || ws.readyState !== OPEN || ws.bufferedAmount <= bytes) {
+          const tcp = raw;
+          if (!ws || !tcp || ws.readyState !== OPEN || ws.bufferedAmount <= bytes) {
             return Promise.resolve();
           }
           return new Promise((done) => {
             const check = () => {
               if (ws!.readyState === OPEN && ws!.bufferedAmount > bytes) return;
-              raw.off("drain", check);
+              tcp.off("drain", check);
               ws!.off("close", check);
               done();
             };
-            raw.on("drain", check);
+            tcp.on("drain", check);
             ws!.on("close", check);
           });
         },
@@ -112,6 +118,7 @@ export function createWebSockets(
         if (closed) return void upgrade.socket.destroy();
         server.handleUpgrade(upgrade.incoming, upgrade.socket, upgrade.head, (opened) => {
           ws = opened;
+          raw = (opened as unknown as { _socket?: Socket })._socket;
           heard.set(ws, true);
           heartbeat ??= setInterval(beat, options.heartbeatMs);
           // Without an error listener an oversized frame would crash the process; ws closes
@@ -148,13 +155,26 @@ export function createWebSockets(
 
 const TEXT = { binary: false } as const;
 
-// Fan-out sends one string to many sockets in a row: encode it once, not once per socket.
+// Fan-out sends one string to many sockets in a row: frame it once, not once per socket. A
+// server's frames are not masked, so the same bytes suit every recipient.
 let lastText = "";
-let lastBytes = Buffer.alloc(0);
-function encoded(text: string): Buffer {
-  if (text !== lastText) {
-    lastText = text;
-    lastBytes = Buffer.from(text);
+let lastFrame = Buffer.alloc(0);
+function framed(text: string): Buffer {
+  if (text === lastText) return lastFrame;
+  const length = Buffer.byteLength(text);
+  const header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(header + length);
+  frame[0] = 0x81; // FIN, text
+  if (header === 2) frame[1] = length;
+  else if (header === 4) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeBigUInt64BE(BigInt(length), 2);
   }
-  return lastBytes;
+  frame.write(text, header, "utf8");
+  lastText = text;
+  lastFrame = frame;
+  return frame;
 }
