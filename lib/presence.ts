@@ -65,6 +65,9 @@ export function createPresence(deps: {
     },
     /** Call after the user's socket joined the hub. */
     async connected(userId: number, appearOffline: boolean): Promise<void> {
+      // A socket that closed during its handshake: disconnected() has already done the rest,
+      // and clearing a grace timer now would keep the user online with no socket.
+      if (!hub.isConnected(userId)) return;
       const pending = leaving.get(userId);
       if (pending !== undefined) {
         clearTimeout(pending); // back within the grace: nobody saw them leave

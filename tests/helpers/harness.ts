@@ -55,8 +55,8 @@ function person(services: Services, user: User, sockets: FakeSocket[]) {
   const me = {
     ...user,
     user,
-    /** Opens a socket session and waits until it is live. */
-    async connect(options: { after?: number } = {}): Promise<FakeSocket> {
+    /** Opens a socket session; its handshake is still running when this returns. */
+    open(options: { after?: number } = {}): FakeSocket {
       const socket = new FakeSocket();
       sockets.push(socket);
       startSocketSession(services.socketSession, socket, {
@@ -66,6 +66,11 @@ function person(services: Services, user: User, sockets: FakeSocket[]) {
         release: () => {},
       });
       socket.open();
+      return socket;
+    },
+    /** Opens a socket session and waits until it is live. */
+    async connect(options: { after?: number } = {}): Promise<FakeSocket> {
+      const socket = me.open(options);
       await socket.waitFor((f) => f.type === "caught_up");
       return socket;
     },

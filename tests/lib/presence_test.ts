@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { people } from "../helpers/people.ts";
 import { sleep } from "../helpers/wait.ts";
 import { startTestServer } from "../helpers/server.ts";
+import { startHarness } from "../helpers/harness.ts";
 import { openChat } from "../helpers/socket.ts";
 
 const GRACE = "300";
@@ -97,4 +98,18 @@ Deno.test("appearing offline hides a user from friends and keeps their last-seen
   b2.send({ type: "set_status", appearOffline: false });
   await a.waitFor((f) => f.type === "presence" && f.online);
   await b2.close();
+});
+
+Deno.test("a socket that closes during its handshake leaves nobody online", async () => {
+  await using h = await startHarness({ PRESENCE_GRACE_MS: "100" });
+  const { alice, bob } = await h.people("alice", "bob");
+  await alice.befriend(bob);
+  const b = await bob.connect();
+  const tab = await alice.connect();
+  tab.close(); // alice leaves: her grace period starts
+  alice.open().close(); // a reload that gives up before its snapshot
+  await sleep(300);
+  assert.equal(await h.services.presence.isOnline(alice.id), false);
+  const last = b.all("presence").at(-1);
+  assert.ok(last && !last.online, "bob saw alice go offline");
 });
