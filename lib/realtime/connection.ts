@@ -12,7 +12,12 @@ const MAX_HELD_EVENTS = 10_000;
 export type ChatSocket = {
   readonly readyState: number;
   readonly bufferedAmount: number;
-  send(data: string): void;
+  /**
+   * Writes a frame. With `batch`, it may wait for the end of this turn of the event loop and
+   * share one write with the socket's other frames; without, it goes now unless frames are
+   * already waiting (order is kept either way).
+   */
+  send(data: string, batch?: boolean): void;
   close(code?: number, reason?: string): void;
   /** Resolves once at most `bytes` are waiting to be sent, or the socket has closed. */
   drained(bytes: number): Promise<void>;
@@ -26,8 +31,11 @@ export type Who = {
 
 export type Connection = Readonly<Who> & {
   readonly id: number;
-  /** Writes now, ahead of held events: replies, and the snapshot and replay themselves. */
-  reply(frame: string): void;
+  /**
+   * Writes ahead of held events: replies (now), and the snapshot and replay themselves
+   * (`batch`: in one write at the end of the turn).
+   */
+  reply(frame: string, batch?: boolean): void;
   /** Resolves once the client has read enough to take more (for a long replay), or is gone. */
   drained(): Promise<void>;
   /** A published event: held until live; skipped when its seq is at or below the cursor. */
@@ -48,13 +56,13 @@ export function createConnection(
   let cursor = 0;
   const isOpen = () => socket.readyState === WebSocket.OPEN;
 
-  function write(frame: string) {
+  function write(frame: string, batch = false) {
     if (!isOpen()) return;
     if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
       onSlow(connection);
       return connection.close(CLOSE.TOO_SLOW, "too far behind");
     }
-    socket.send(frame);
+    socket.send(frame, batch);
   }
 
   const connection: Connection = {
@@ -72,7 +80,7 @@ export function createConnection(
         return;
       }
       if (seq !== undefined && seq <= cursor) return; // already in the snapshot or the replay
-      write(frame);
+      write(frame, true);
     },
     close(code, reason) {
       if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) {

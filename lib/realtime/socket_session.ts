@@ -55,6 +55,7 @@ export function startSocketSession(
     () => log.warn("socket.slow", { user: user.username }),
   );
   const send = (frame: ServerFrame) => connection.reply(encodeFrame(frame));
+  const sendInBatch = (frame: ServerFrame) => connection.reply(encodeFrame(frame), true);
   const ctx: SessionContext = { user, connection, reply: send };
   let inbox = Promise.resolve(); // frames from one socket are handled in order
   let inboxBytes = 0;
@@ -81,19 +82,19 @@ export function startSocketSession(
     let cursor = await deps.lastSeq(); // read first: what commits later is held, not lost
     const snapshot = await deps.snapshot(user);
     await deps.connected(user, snapshot.me.appearOffline);
-    send({ type: "snapshot", snapshot });
+    sendInBatch({ type: "snapshot", snapshot });
     if (after !== null) {
       const missed = await deps.missed(user, after);
       if (missed === null) send({ type: "resync" });
       else {
         for (const message of missed) {
           await connection.drained(); // a replay may be larger than what a socket may buffer
-          send({ type: "message", message });
+          sendInBatch({ type: "message", message });
         }
         cursor = Math.max(cursor, missed.at(-1)?.seq ?? 0);
       }
     }
-    send({ type: "caught_up", seq: cursor });
+    sendInBatch({ type: "caught_up", seq: cursor });
     connection.goLive(cursor);
   }
 

@@ -67,26 +67,56 @@ export function createWebSockets(
       let ws: WsSocket | null = null;
       let closed = false;
       let raw: Socket | undefined; // the TCP connection under ws
-      let unwritten = 0; // frames handed to ws and not yet written to the kernel
+      let unwritten = 0; // frames handed to the connection and not yet written to the kernel
       const written = () => unwritten--;
+      // Frames sent in one turn of the event loop go out in one write at the end of it: a
+      // replay, an ack with its message, a burst of fan-out all cost one write op, not one each.
+      let queue: Buffer[] = [];
+      let queuedBytes = 0;
+      const flush = () => {
+        if (queue.length === 0) return;
+        const frames = queue;
+        const bytes = queuedBytes;
+        queue = [];
+        queuedBytes = 0;
+        if (ws?.readyState !== OPEN || !raw) return; // closed meanwhile: nothing after a close
+        const count = frames.length;
+        unwritten += count;
+        raw.write(
+          count === 1 ? frames[0] : joined(frames, bytes),
+          count === 1 ? written : () => (unwritten -= count),
+        );
+      };
       const socket: ServerSocket = {
         get readyState() {
           return ws?.readyState ?? (closed ? CLOSED : CONNECTING);
         },
         get bufferedAmount() {
-          return ws ? ws.bufferedAmount + unwritten * FRAME_OVERHEAD_BYTES : 0;
+          if (!ws) return 0;
+          return ws.bufferedAmount + queuedBytes +
+            (unwritten + queue.length) * FRAME_OVERHEAD_BYTES;
         },
-        send(data) {
+        send(data, batch) {
           if (ws?.readyState !== OPEN) return; // nothing after our close frame
-          unwritten++;
-          // One write of a frame built once for every recipient (see `framed`), straight to the
+          if (!raw) {
+            unwritten++;
+            return void ws.send(data, TEXT, written);
+          }
+          if (!batch && queue.length === 0) {
+            unwritten++;
+            return void raw.write(framed(data), written);
+          }
+          // A frame built once for every recipient (see `framed`), written straight to the
           // connection: ws's own send builds a header per socket and writes header and payload
           // as two buffers, which Deno's node:net turns into a writev costing far more.
-          if (!raw) return void ws.send(data, TEXT, written);
-          raw.write(framed(data), written);
+          const frame = framed(data);
+          queue.push(frame);
+          queuedBytes += frame.length;
+          if (queue.length === 1) writeAtEndOfTurn(flush);
         },
         close(code, reason) {
           if (!ws) return void (closed = true); // not yet handed over: no handshake then
+          flush(); // what was sent before the close goes out before it
           ws.close(code, reason);
           // A peer too slow to read will not read our close either: read no more of it.
           if (code === CLOSE.TOO_SLOW) ws.pause();
@@ -95,12 +125,12 @@ export function createWebSockets(
         resumeReading: () => ws?.readyState === OPEN && ws.resume(),
         drained(bytes) {
           const tcp = raw;
-          if (!ws || !tcp || ws.readyState !== OPEN || ws.bufferedAmount <= bytes) {
+          if (!ws || !tcp || ws.readyState !== OPEN || socket.bufferedAmount <= bytes) {
             return Promise.resolve();
           }
           return new Promise((done) => {
             const check = () => {
-              if (ws!.readyState === OPEN && ws!.bufferedAmount > bytes) return;
+              if (ws!.readyState === OPEN && socket.bufferedAmount > bytes) return;
               tcp.off("drain", check);
               ws!.off("close", check);
               done();
@@ -155,6 +185,21 @@ export function createWebSockets(
 
 const TEXT = { binary: false } as const;
 
+// Sockets with frames waiting, and the one timer per turn that writes them all.
+const waiting = new Set<() => void>();
+let writeScheduled = false;
+function writeAtEndOfTurn(flush: () => void) {
+  waiting.add(flush);
+  if (writeScheduled) return;
+  writeScheduled = true;
+  setImmediate(writeAll);
+}
+function writeAll() {
+  writeScheduled = false;
+  for (const flush of waiting) flush();
+  waiting.clear();
+}
+
 // Fan-out sends one string to many sockets in a row: frame it once, not once per socket. A
 // server's frames are not masked, so the same bytes suit every recipient.
 let lastText = "";
@@ -177,4 +222,11 @@ function framed(text: string): Buffer {
   lastText = text;
   lastFrame = frame;
   return frame;
+}
+
+function joined(frames: Buffer[], bytes: number): Buffer {
+  const all = Buffer.allocUnsafeSlow(bytes);
+  let at = 0;
+  for (const frame of frames) at += frame.copy(all, at);
+  return all;
 }

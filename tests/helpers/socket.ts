@@ -1,6 +1,7 @@
 // A real WebSocket chat client for tests: records every frame, waits for the ones it needs.
 import type { ServerFrame, Snapshot } from "../../lib/protocol.ts";
 import type { Client } from "./client.ts";
+import { waitUntil } from "./wait.ts";
 
 export type ChatSocket = Awaited<ReturnType<typeof openChat>>;
 
@@ -17,17 +18,8 @@ export async function openChat(
   // deno-lint-ignore no-explicit-any
   const socket = new WebSocket(url, { headers } as any);
   const frames: ServerFrame[] = [];
-  const waiters = new Set<() => void>();
-  const closed = new Promise<CloseEvent>((done) =>
-    socket.addEventListener("close", (event) => {
-      done(event);
-      waiters.forEach((wake) => wake());
-    })
-  );
-  socket.addEventListener("message", (event) => {
-    frames.push(JSON.parse(event.data));
-    waiters.forEach((wake) => wake());
-  });
+  const closed = new Promise<CloseEvent>((done) => socket.addEventListener("close", done));
+  socket.addEventListener("message", (event) => frames.push(JSON.parse(event.data)));
   socket.addEventListener("error", () => {});
 
   /** The first frame, from index `from` on, that matches. */
@@ -47,32 +39,14 @@ export async function openChat(
     from = 0,
   ): Promise<ServerFrame> {
     let seen = from;
-    return new Promise((found, fail) => {
-      const check = () => {
-        for (; seen < frames.length; seen++) {
-          if (predicate(frames[seen])) {
-            cleanup();
-            return found(frames[seen]);
-          }
-        }
-        if (socket.readyState === WebSocket.CLOSED) {
-          cleanup();
-          fail(
-            new Error(`socket closed while waiting; frames: ${JSON.stringify(frames).slice(-500)}`),
-          );
-        }
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        fail(new Error(`timed out waiting; last frames: ${JSON.stringify(frames.slice(-5))}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        waiters.delete(check);
-      };
-      waiters.add(check);
-      check();
-    });
+    return waitUntil(() => {
+      for (; seen < frames.length; seen++) if (predicate(frames[seen])) return frames[seen];
+      if (socket.readyState === WebSocket.CLOSED) {
+        throw new Error(
+          `socket closed while waiting; frames: ${JSON.stringify(frames).slice(-500)}`,
+        );
+      }
+    }, { timeoutMs, what: "a frame", seen: () => JSON.stringify(frames.slice(-5)) });
   }
 
   const chat = {
