@@ -18,6 +18,17 @@ export function createFriendships(deps: {
   onBlocksChanged: (userId: number) => Promise<void>;
 }) {
   const { store, events, presence, blocks, log } = deps;
+  // Friendships known to hold, so that a direct message needs no query. An ending friendship
+  // (unfriend, block) is forgotten here at once. (With several processes, the others must
+  // hear of it too: the blocks kept in memory have the same need.)
+  const knownFriends = new Set<string>();
+  const pair = (a: number, b: number) => (a < b ? `${a}:${b}` : `${b}:${a}`);
+  const KNOWN_FRIENDS_MAX = 100_000;
+  let endings = 0; // friendships ended so far: a lookup that raced one is not remembered
+  const forget = (a: number, b: number) => {
+    endings++;
+    knownFriends.delete(pair(a, b));
+  };
 
   async function view(userId: number): Promise<FriendsView> {
     const [friends, incoming, outgoing, blocked] = await Promise.all([
@@ -46,6 +57,18 @@ export function createFriendships(deps: {
 
   return {
     view,
+
+    /** Whether a and b are friends (either order). */
+    async areFriends(a: number, b: number): Promise<boolean> {
+      const key = pair(a, b);
+      if (knownFriends.has(key)) return true;
+      const before = endings;
+      if (!(await store.friends.areFriends(a, b))) return false;
+      if (before !== endings) return true; // true when asked; perhaps not now: do not keep it
+      if (knownFriends.size >= KNOWN_FRIENDS_MAX) knownFriends.clear();
+      knownFriends.add(key);
+      return true;
+    },
 
     /** Sends a request, or accepts theirs if they already asked. Returns what happened. */
     async request(me: User, username: string): Promise<"requested" | "accepted"> {
@@ -107,6 +130,7 @@ export function createFriendships(deps: {
 
     async remove(me: User, username: string): Promise<void> {
       const them = await other(me, username);
+      forget(me.id, them.id);
       if (!(await store.friends.unfriend(me.id, them.id))) {
         throw new AppError(404, "not_friends", `You and ${them.username} are not friends.`);
       }
@@ -116,6 +140,7 @@ export function createFriendships(deps: {
 
     async block(me: User, username: string): Promise<void> {
       const them = await other(me, username);
+      forget(me.id, them.id);
       await store.blocks.block(me.id, them.id, Date.now());
       blocks.block(me.id, them.id);
       log.info("friends.blocked", { user: me.username, blocked: them.username });

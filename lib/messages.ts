@@ -2,6 +2,7 @@
 // and `missed` is what a reconnecting client gets back.
 import type { BlockList } from "./blocks.ts";
 import type { Conversations } from "./conversations.ts";
+import type { Friendships } from "./friendships.ts";
 import { AppError } from "./errors.ts";
 import type { Logger } from "./log.ts";
 import type { Events } from "./realtime/broker.ts";
@@ -57,20 +58,21 @@ export function createMessages(deps: {
   events: Events;
   blocks: BlockList;
   conversations: Conversations;
+  friendships: Pick<Friendships, "areFriends">;
   log: Logger;
   messagesPer10s: number;
 }) {
-  const { store, events, blocks, conversations, log } = deps;
+  const { store, events, blocks, conversations, friendships, log } = deps;
   const sends = createRateLimiter({ limit: deps.messagesPer10s, windowMs: 10_000 });
 
   async function mayMessage(user: User, conversation: ConversationMembers): Promise<void> {
     const other = conversation.members.find((m) => m.id !== user.id);
     if (!other) return; // the Lobby
-    // Blocks are kept in memory; only friendship needs the store (one index probe).
+    // Both are kept in memory (friendships once known), so the usual send needs no query.
     if (blocks.between(user.id, other.id)) {
       throw new AppError(403, "blocked", `You cannot message ${other.username}.`);
     }
-    if (!(await store.friends.areFriends(user.id, other.id))) {
+    if (!(await friendships.areFriends(user.id, other.id))) {
       throw new AppError(403, "not_friends", `You and ${other.username} are not friends.`);
     }
   }

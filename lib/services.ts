@@ -89,6 +89,7 @@ export async function createServices(
     events,
     blocks,
     conversations,
+    friendships,
     log,
     messagesPer10s: config.MESSAGES_PER_10S,
   });

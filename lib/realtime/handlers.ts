@@ -13,8 +13,11 @@ import type { Connection } from "./connection.ts";
 export type SessionContext = {
   user: User;
   connection: Connection;
-  /** Writes a frame to this socket now (a reply may come before the handler returns). */
-  reply(frame: ServerFrame): void;
+  /**
+   * Writes a frame to this socket (a reply may come before the handler returns): now, or with
+   * `batch` in the socket's one write at the end of this turn, with the events that follow it.
+   */
+  reply(frame: ServerFrame, batch?: boolean): void;
 };
 
 type FrameOf<T extends ClientFrame["type"]> = Extract<ClientFrame, { type: T }>;
@@ -31,7 +34,8 @@ export function createHandlers(deps: {
 }): Handlers {
   const { messages, conversations, presence, events } = deps;
   return {
-    send: (ctx, frame) => messages.send(ctx.user, frame, ctx.reply),
+    // The ack shares its write with the message frame that follows it to the same socket.
+    send: (ctx, frame) => messages.send(ctx.user, frame, (ack) => ctx.reply(ack, true)),
     read: (ctx, frame) => conversations.markRead(ctx.user, frame.conversationId, frame.messageId),
     typing: (ctx, frame) => conversations.typing(ctx.user, frame.conversationId),
     set_status: async (ctx, frame) => {

@@ -54,8 +54,8 @@ export function startSocketSession(
     { userId: user.id, username: user.username, sessionKey: who.sessionKey },
     () => log.warn("socket.slow", { user: user.username }),
   );
-  const send = (frame: ServerFrame) => connection.reply(encodeFrame(frame));
-  const sendInBatch = (frame: ServerFrame) => connection.reply(encodeFrame(frame), true);
+  const send = (frame: ServerFrame, batch = false) => connection.reply(encodeFrame(frame), batch);
+  const sendInBatch = (frame: ServerFrame) => send(frame, true);
   const ctx: SessionContext = { user, connection, reply: send };
   let inbox = Promise.resolve(); // frames from one socket are handled in order
   let inboxBytes = 0;
