@@ -83,7 +83,7 @@ export function createWebSockets(
         const count = frames.length;
         unwritten += count;
         raw.write(
-          count === 1 ? frames[0] : joined(frames, bytes),
+          count === 1 ? frames[0] : Buffer.concat(frames, bytes),
           count === 1 ? written : () => (unwritten -= count),
         );
       };
@@ -222,11 +222,4 @@ function framed(text: string): Buffer {
   lastText = text;
   lastFrame = frame;
   return frame;
-}
-
-function joined(frames: Buffer[], bytes: number): Buffer {
-  const all = Buffer.allocUnsafeSlow(bytes);
-  let at = 0;
-  for (const frame of frames) at += frame.copy(all, at);
-  return all;
 }
