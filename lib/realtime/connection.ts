@@ -13,7 +13,7 @@ export type ChatSocket = {
   readonly readyState: number;
   readonly bufferedAmount: number;
   /**
-   * Writes a frame. With `batch`, it may wait for the end of this turn of the event loop and
+   * Writes a frame. With `batch`, it may wait for the promise callbacks already queued and
    * share one write with the socket's other frames; without, it goes now unless frames are
    * already waiting (order is kept either way).
    */
@@ -33,7 +33,7 @@ export type Connection = Readonly<Who> & {
   readonly id: number;
   /**
    * Writes ahead of held events: replies (now), and the snapshot and replay themselves
-   * (`batch`: in one write at the end of the turn).
+   * (`batch`: sharing one write).
    */
   reply(frame: string, batch?: boolean): void;
   /** Resolves once the client has read enough to take more (for a long replay), or is gone. */

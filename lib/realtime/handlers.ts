@@ -15,7 +15,7 @@ export type SessionContext = {
   connection: Connection;
   /**
    * Writes a frame to this socket (a reply may come before the handler returns): now, or with
-   * `batch` in the socket's one write at the end of this turn, with the events that follow it.
+   * `batch` sharing one write with the events that follow it.
    */
   reply(frame: ServerFrame, batch?: boolean): void;
 };

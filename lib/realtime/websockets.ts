@@ -69,8 +69,8 @@ export function createWebSockets(
       let raw: Socket | undefined; // the TCP connection under ws
       let unwritten = 0; // frames handed to the connection and not yet written to the kernel
       const written = () => unwritten--;
-      // Frames sent in one turn of the event loop go out in one write at the end of it: a
-      // replay, an ack with its message, a burst of fan-out all cost one write op, not one each.
+      // Frames sent together go out in one write (see writeSoon): a replay, an ack with its
+      // message, a burst of fan-out cost one write op, not one each.
       let queue: Buffer[] = [];
       let queuedBytes = 0;
       const flush = () => {
@@ -112,7 +112,7 @@ export function createWebSockets(
           const frame = framed(data);
           queue.push(frame);
           queuedBytes += frame.length;
-          if (queue.length === 1) writeAtEndOfTurn(flush);
+          if (queue.length === 1) writeSoon(flush);
         },
         close(code, reason) {
           if (!ws) return void (closed = true); // not yet handed over: no handshake then
@@ -185,14 +185,17 @@ export function createWebSockets(
 
 const TEXT = { binary: false } as const;
 
-// Sockets with frames waiting, and the one timer per turn that writes them all.
+// Sockets with frames waiting, and the one task that writes them all. It runs as a microtask:
+// after the work running now and the promise callbacks already queued (a group commit resolves
+// all its sends at once, so their deliveries mostly share it), within the same turn of the
+// event loop — so batching adds no wait (a setImmediate cost DM acks a turn each).
 const waiting = new Set<() => void>();
 let writeScheduled = false;
-function writeAtEndOfTurn(flush: () => void) {
+function writeSoon(flush: () => void) {
   waiting.add(flush);
   if (writeScheduled) return;
   writeScheduled = true;
-  setImmediate(writeAll);
+  queueMicrotask(writeAll);
 }
 function writeAll() {
   writeScheduled = false;
