@@ -13,7 +13,7 @@ export type ChatSocket = {
   readonly readyState: number;
   readonly bufferedAmount: number;
   /**
-   * Writes a frame. With `batch`, it may wait for the promise callbacks already queued and
+   * Writes a frame. With `batch`, it may wait for the end of this turn of the event loop and
    * share one write with the socket's other frames; without, it goes now unless frames are
    * already waiting (order is kept either way).
    */
