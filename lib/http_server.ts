@@ -4,7 +4,7 @@
 import { getRequestListener } from "@hono/node-server";
 import type { Context } from "hono";
 import { Buffer } from "node:buffer";
-import { createServer, type IncomingMessage, type Server, STATUS_CODES } from "node:http";
+import { createServer, type IncomingMessage, STATUS_CODES } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 
@@ -25,7 +25,6 @@ export function upgradeOf(c: Context): Upgrade | undefined {
 const HOP_HEADERS = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade"]);
 
 export type HttpServer = {
-  server: Server;
   address: AddressInfo;
   /** Stops accepting; resolves once every HTTP connection has ended (not upgraded ones). */
   close(): Promise<void>;
@@ -54,7 +53,6 @@ export async function serveHttp(
     });
   });
   return {
-    server,
     address: server.address() as AddressInfo,
     close() {
       server.close();

@@ -21,6 +21,9 @@ export function createPresence(deps: {
   const { store, online, hub, events, log, graceMs } = deps;
   const now = deps.now ?? Date.now;
   const leaving = new Map<number, ReturnType<typeof setTimeout>>();
+  // Users this process holds in the presence store: held once, however many sockets open at
+  // once (counting this process's sockets instead missed two tabs opening in the same tick).
+  const heldHere = new Set<number>();
   let stopped = false;
 
   async function announce(userId: number, isOnline: boolean, lastSeenAt: number | null) {
@@ -34,7 +37,8 @@ export function createPresence(deps: {
   }
 
   async function wentOffline(userId: number) {
-    if (hub.isConnected(userId) || !(await online.release(userId))) return;
+    if (hub.isConnected(userId) || !heldHere.delete(userId)) return;
+    if (!(await online.release(userId))) return; // another process still holds them
     const { appearOffline } = await store.users.presenceFields(userId);
     if (appearOffline) return; // friends saw nothing; last-seen stays put
     const at = now();
@@ -74,7 +78,8 @@ export function createPresence(deps: {
         leaving.delete(userId);
         return;
       }
-      if (hub.connectionsOf(userId).size !== 1) return;
+      if (heldHere.has(userId)) return;
+      heldHere.add(userId);
       if ((await online.hold(userId)) && !appearOffline) await announce(userId, true, null);
     },
     /** Call after the user's socket left the hub. */

@@ -8,11 +8,9 @@ import type { ClientFrame } from "../protocol.ts";
 import type { User } from "../store/types.ts";
 import type { ServerFrame } from "../wire.ts";
 import type { Events } from "./broker.ts";
-import type { Connection } from "./connection.ts";
 
 export type SessionContext = {
   user: User;
-  connection: Connection;
   /**
    * Writes a frame to this socket (a reply may come before the handler returns): now, or with
    * `batch` sharing one write with the events that follow it.

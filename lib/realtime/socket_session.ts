@@ -6,7 +6,7 @@ import type { Logger } from "../log.ts";
 import { clientFrame, encodeFrame } from "../protocol.ts";
 import type { User } from "../store/types.ts";
 import { CLOSE, type MessageView, type ServerFrame, type Snapshot } from "../wire.ts";
-import { type ChatSocket, type Connection, createConnection } from "./connection.ts";
+import { type ChatSocket, createConnection } from "./connection.ts";
 import type { Handlers, SessionContext } from "./handlers.ts";
 import type { Hub } from "./hub.ts";
 
@@ -56,7 +56,7 @@ export function startSocketSession(
   );
   const send = (frame: ServerFrame, batch = false) => connection.reply(encodeFrame(frame), batch);
   const sendInBatch = (frame: ServerFrame) => send(frame, true);
-  const ctx: SessionContext = { user, connection, reply: send };
+  const ctx: SessionContext = { user, reply: send };
   let inbox = Promise.resolve(); // frames from one socket are handled in order
   let inboxBytes = 0;
   let inboxFrames = 0;
@@ -177,5 +177,3 @@ export function startSocketSession(
   };
   socket.onerror = () => {}; // onclose follows and does the bookkeeping
 }
-
-export type { Connection };

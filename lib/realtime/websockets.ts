@@ -198,8 +198,9 @@ function writeSoon(flush: () => void) {
 }
 function writeAll() {
   writeScheduled = false;
-  for (const flush of waiting) flush();
+  const flushes = [...waiting]; // taken first: a socket queued by a flush waits for the next turn
   waiting.clear();
+  for (const flush of flushes) flush();
 }
 
 // Fan-out sends one string to many sockets in a row: frame it once, not once per socket. A

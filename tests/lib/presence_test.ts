@@ -113,3 +113,16 @@ Deno.test("a socket that closes during its handshake leaves nobody online", asyn
   const last = b.all("presence").at(-1);
   assert.ok(last && !last.online, "bob saw alice go offline");
 });
+
+Deno.test("two tabs that open at the same moment show their user online once", async () => {
+  await using h = await startHarness();
+  const { alice, bob } = await h.people("alice", "bob");
+  await alice.befriend(bob);
+  const b = await bob.connect();
+  const [tab1, tab2] = [alice.open(), alice.open()]; // both join before either's handshake ends
+  await tab1.waitFor((f) => f.type === "caught_up");
+  await tab2.waitFor((f) => f.type === "caught_up");
+  assert.equal(await h.services.presence.isOnline(alice.id), true);
+  await b.waitFor((f) => f.type === "presence" && f.userId === alice.id && f.online);
+  assert.equal(b.all("presence").filter((f) => f.online).length, 1, "announced once");
+});
