@@ -62,7 +62,7 @@ function ConversationPane(props: ConversationPart & { title: string }) {
         meId={me.id}
       />
       <TypingLine store={store} conversationId={activeId} />
-      <Composer store={store} title={title} />
+      <Composer store={store} conversationId={activeId} title={title} />
     </main>
   );
 }

@@ -1,10 +1,12 @@
-// The message box: Enter sends, Shift+Enter breaks the line, typing is announced (rate-limited).
-import { useEffect, useRef, useState } from "preact/hooks";
+// The message box, holding the open conversation's draft: Enter sends, Shift+Enter breaks the line, typing is announced (rate-limited).
+import { useEffect, useRef } from "preact/hooks";
 import type { ChatStore } from "../../islands/chat/store.ts";
 import { MAX_MESSAGE_CHARS, TYPING_EVERY_MS } from "../../lib/wire.ts";
 
-export function Composer(props: { store: ChatStore; title: string }) {
-  const [text, setText] = useState("");
+export function Composer(props: { store: ChatStore; conversationId: number; title: string }) {
+  const { store, conversationId } = props;
+  const text = store.drafts.value.get(conversationId) ?? ""; // each conversation keeps its own
+  const setText = (value: string) => store.setDraft(conversationId, value);
   const lastTyping = useRef(0);
   const input = useRef<HTMLTextAreaElement>(null);
   useEffect(() => input.current?.focus(), [props.title]);

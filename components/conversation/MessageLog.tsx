@@ -35,7 +35,8 @@ export function MessageLog(
   if (log.current && heightBeforeOlder.current === null) stick.current = nearBottom(log.current);
 
   useLayoutEffect(() => {
-    const el = log.current!;
+    const el = log.current;
+    if (!el) return;
     if (heightBeforeOlder.current !== null) {
       el.scrollTop += el.scrollHeight - heightBeforeOlder.current; // older history: keep the reader's place
       heightBeforeOlder.current = null;
@@ -47,7 +48,8 @@ export function MessageLog(
   }, [lastId, messages.length, props.pending.length]);
 
   async function onScroll() {
-    const el = log.current!;
+    const el = log.current;
+    if (!el) return; // a scroll event that arrives after switching to another conversation
     stick.current = nearBottom(el);
     if (stick.current) {
       setUnseenBelow(false);

@@ -50,6 +50,8 @@ export function createChatState(now: () => number = Date.now) {
     connection: signal<Connection>("connecting"),
     typing: signal<Typing>(new Map()),
     drawerOpen: signal(false),
+    /** What was typed and not sent, per conversation. */
+    drafts: signal(new Map<number, string>()),
     /** The last history load that failed, shown in its conversation until one succeeds. */
     historyError: signal<{ conversationId: number; message: string } | null>(null),
 

@@ -4,6 +4,7 @@
 import type { ClientFrame } from "../../lib/protocol.ts";
 import { applyEvent, LOBBY_ID, type Snapshot } from "../../lib/wire.ts";
 import * as api from "./api.ts";
+import { forgetSaved, savedDrafts, saveDraft } from "./saved.ts";
 import { type ChatSocket, createChatSocket } from "./socket.ts";
 import {
   createChatState,
@@ -81,6 +82,22 @@ export function createChatStore() {
       });
       socket.start(options.snapshot);
       document.addEventListener("visibilitychange", markActiveRead);
+      const userId = options.snapshot.me.id;
+      const drafts = Object.entries(savedDrafts(userId)).map(([id, text]) => [Number(id), text]);
+      state.drafts.value = new Map(drafts as [number, string][]);
+      document.addEventListener("submit", (event) => {
+        const form = event.target as HTMLFormElement;
+        if (form.getAttribute("action") === "/logout") forgetSaved(userId);
+      });
+    },
+
+    /** Keeps what is typed for one conversation, here and in the browser's storage. */
+    setDraft(conversationId: number, text: string) {
+      const drafts = new Map(state.drafts.value);
+      if (text) drafts.set(conversationId, text);
+      else drafts.delete(conversationId);
+      state.drafts.value = drafts;
+      if (state.me.value) saveDraft(state.me.value.id, conversationId, text);
     },
 
     send(text: string) {

@@ -28,6 +28,9 @@ export const browserTest = {
   sanitizeOps: false,
 };
 
+/** Every uncaught error of every page a browser opened, by browser: closing it fails on any. */
+const pageErrors = new WeakMap<Browser, string[]>();
+
 export async function launchBrowser(): Promise<Browser & AsyncDisposable> {
   const browser = await chromium.launch({
     executablePath: CHROME_PATH,
@@ -42,7 +45,22 @@ export async function launchBrowser(): Promise<Browser & AsyncDisposable> {
       "--disable-sync",
     ],
   });
-  return Object.assign(browser, { [Symbol.asyncDispose]: () => browser.close() });
+  pageErrors.set(browser, []);
+  return Object.assign(browser, {
+    async [Symbol.asyncDispose]() {
+      await browser.close();
+      const errors = pageErrors.get(browser) ?? [];
+      if (errors.length) throw new Error(`uncaught page errors:\n${errors.join("\n")}`);
+    },
+  });
+}
+
+/** Records a page's uncaught errors, in the list the test reads and in the browser's. */
+function watchErrors(browser: Browser, page: Page, errors: string[]) {
+  page.on("pageerror", (error) => {
+    errors.push(error.message);
+    pageErrors.get(browser)?.push(`${page.url()}: ${error.stack ?? error.message}`);
+  });
 }
 
 /** A fresh context (its own cookies) with a page, failing the test on any page error. */
@@ -53,7 +71,8 @@ export async function newPage(
   const context = await browser.newContext(options);
   const page = await context.newPage();
   const errors: string[] = [];
-  page.on("pageerror", (error) => errors.push(error.message));
+  watchErrors(browser, page, errors);
+  context.on("page", (other) => watchErrors(browser, other, []));
   page.on("dialog", (dialog) => {
     errors.push(`unexpected dialog: ${dialog.message()}`);
     dialog.dismiss().catch(() => {});

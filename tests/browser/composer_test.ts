@@ -1,0 +1,59 @@
+// The composer in Chromium: what is typed belongs to one conversation and is never lost.
+import assert from "node:assert/strict";
+import { browserTest, launchBrowser } from "../helpers/browser.ts";
+import { befriendInBrowser, log, registerInBrowser, waitLive } from "../helpers/chat_page.ts";
+import { startTestServer } from "../helpers/server.ts";
+
+const composer = (page: import("playwright-core").Page) =>
+  page.getByLabel("Message", { exact: true });
+
+Deno.test(
+  "a draft typed for bob does not appear in the Lobby, and each draft survives a reload",
+  browserTest,
+  async () => {
+    await using server = await startTestServer();
+    await using browser = await launchBrowser();
+    const alice = await registerInBrowser(browser, server.origin, "alice");
+    const bob = await registerInBrowser(browser, server.origin, "bob");
+    await befriendInBrowser(alice, "alice", bob, "bob");
+
+    await composer(alice.page).fill("for the Lobby, later");
+    await alice.page.getByRole("button", { name: "bob", exact: true }).click();
+    await alice.page.getByRole("heading", { name: "@ bob" }).waitFor();
+    assert.equal(await composer(alice.page).inputValue(), "", "the DM starts empty");
+    await composer(alice.page).fill("only for bob");
+    await alice.page.getByRole("button", { name: /# Lobby/ }).click();
+    await alice.page.getByRole("heading", { name: "# Lobby" }).waitFor();
+    assert.equal(await composer(alice.page).inputValue(), "for the Lobby, later");
+
+    await alice.page.reload();
+    await waitLive(alice.page);
+    assert.equal(await composer(alice.page).inputValue(), "for the Lobby, later");
+    await alice.page.getByRole("button", { name: /@ bob/ }).click();
+    await alice.page.getByRole("heading", { name: "@ bob" }).waitFor();
+    assert.equal(await composer(alice.page).inputValue(), "only for bob");
+
+    await composer(alice.page).press("Enter"); // sent: the draft is gone, here and after a reload
+    await bob.page.getByRole("button", { name: /@ alice/ }).click();
+    await log(bob.page).getByText("only for bob").waitFor();
+    await alice.page.reload();
+    await waitLive(alice.page);
+    await alice.page.getByRole("heading", { name: "@ bob" }).waitFor();
+    assert.equal(await composer(alice.page).inputValue(), "");
+  },
+);
+
+Deno.test(
+  "logging out forgets the drafts this account left in the browser",
+  browserTest,
+  async () => {
+    await using server = await startTestServer();
+    await using browser = await launchBrowser();
+    const alice = await registerInBrowser(browser, server.origin, "alice");
+    await composer(alice.page).fill("half a thought");
+    await alice.page.getByRole("button", { name: "Log out" }).click();
+    await alice.page.getByLabel("Username").waitFor();
+    const left = await alice.page.evaluate(() => Object.keys(localStorage));
+    assert.deepEqual(left.filter((k) => k.startsWith("ugochat:")), []);
+  },
+);
