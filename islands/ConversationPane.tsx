@@ -1,6 +1,7 @@
 // The right side: the open conversation's log, who is typing, and the composer.
 import { useState } from "preact/hooks";
 import { Composer } from "../components/conversation/Composer.tsx";
+import { FailedBar } from "../components/conversation/FailedBar.tsx";
 import { MessageLog } from "../components/conversation/MessageLog.tsx";
 import { TypingLine } from "../components/conversation/TypingLine.tsx";
 import { useMounted } from "../components/LocalTime.tsx";
@@ -61,6 +62,7 @@ function ConversationPane(props: ConversationPart & { title: string }) {
         pending={pending}
         meId={me.id}
       />
+      <FailedBar store={store} pending={pending} />
       <TypingLine store={store} conversationId={activeId} />
       <Composer store={store} conversationId={activeId} title={title} />
     </main>

@@ -28,11 +28,20 @@ export function MessageLog(
   const [unseenBelow, setUnseenBelow] = useState(false);
   const heightBeforeOlder = useRef<number | null>(null);
   const lastId = messages.at(-1)?.id ?? 0;
+  const lastSeenId = useRef(lastId);
   const hasMore = store.hasMore.value.get(store.activeId.value);
   // Read where the reader is before this render reaches the DOM: a scroll whose event the
   // browser has not dispatched yet still counts, so a message arriving in that gap does not
   // yank the reader back to the bottom.
   if (log.current && heightBeforeOlder.current === null) stick.current = nearBottom(log.current);
+  // What the reader sent themselves is never "new" to them: it brings them to the bottom.
+  const pendingBefore = useRef(props.pending.length);
+  if (props.pending.length > pendingBefore.current) stick.current = true;
+  pendingBefore.current = props.pending.length;
+  if (messages.at(-1)?.sender.id === props.meId && messages.at(-1)!.id > lastSeenId.current) {
+    stick.current = true;
+  }
+  lastSeenId.current = Math.max(lastSeenId.current, lastId);
 
   useLayoutEffect(() => {
     const el = log.current;
@@ -97,7 +106,7 @@ export function MessageLog(
               grouped={groupedWith(message, messages[i - 1])}
             />
           ))}
-          {props.pending.map((p) => <PendingItem key={p.clientId} store={store} pending={p} />)}
+          {props.pending.map((p) => <PendingItem key={p.clientId} pending={p} />)}
         </ol>
       </div>
       {unseenBelow && (

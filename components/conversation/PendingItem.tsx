@@ -1,25 +1,19 @@
-// A message of ours the server has not stored yet: "sending…", or failed with a retry.
+// A message of ours the server has not stored yet: sending, waiting for the pace to allow it,
+// or refused (with the server's reason; the bar under the log offers to retry or discard).
 import type { PendingMessage } from "../../islands/chat/state.ts";
-import type { ChatStore } from "../../islands/chat/store.ts";
 import { MessageText } from "../MessageText.tsx";
 
-export function PendingItem(props: { store: ChatStore; pending: PendingMessage }) {
+const STATUS = { sending: "sending…", waiting: "waiting to send…", failed: "not sent" };
+
+export function PendingItem(props: { pending: PendingMessage }) {
   const { pending } = props;
   return (
-    <li class={`message mine pending ${pending.status}`}>
+    <li class={`message mine pending ${pending.status}`} data-client-id={pending.clientId}>
       <div class="meta">
-        <span class="sender">You</span>{" "}
-        <span class="status">{pending.status === "sending" ? "sending…" : "failed"}</span>
+        <span class="sender">You</span> <span class="status">{STATUS[pending.status]}</span>
       </div>
       <MessageText text={pending.text.trim()} />
-      {pending.status === "failed" && (
-        <p class="failure">
-          <span>{pending.error}</span>{" "}
-          <button type="button" onClick={() => props.store.retry(pending.clientId)}>
-            Failed — retry
-          </button>
-        </p>
-      )}
+      {pending.error && <p class="failure">{pending.error}</p>}
     </li>
   );
 }

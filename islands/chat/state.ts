@@ -18,7 +18,8 @@ export type PendingMessage = {
   clientId: string;
   conversationId: number;
   text: string;
-  status: "sending" | "failed";
+  /** waiting: refused for sending too fast, to go again when the pace allows. */
+  status: "sending" | "waiting" | "failed";
   error?: string;
 };
 
@@ -35,6 +36,10 @@ export type Typing = Map<number, Map<string, number>>;
 
 export type Effect =
   | { type: "send"; pending: PendingMessage }
+  /** The server said "too fast": send the waiting ones again, one by one, after a pause. */
+  | { type: "pace" }
+  /** The pace allows another: send the first waiting message, if any. */
+  | { type: "drain" }
   | { type: "mark_read" }
   | { type: "load_history"; conversationId: number }
   | { type: "expire_typing"; inMs: number };
@@ -99,7 +104,9 @@ export function createChatState(now: () => number = Date.now) {
         state.absorbSnapshot(frame.snapshot);
         return [];
       case "caught_up": // same clientIds as before, so a resend cannot double a message
-        return [...stillSending(pending.value).map(resend), { type: "mark_read" }];
+        return [...stillSending(pending.value).map(resend), { type: "drain" }, {
+          type: "mark_read",
+        }];
       case "resync":
         state.messages.value = new Map();
         state.hasMore.value = new Map();
@@ -111,12 +118,15 @@ export function createChatState(now: () => number = Date.now) {
       case "ack": {
         const sent = ackedMessage(pending.value, frame, state.me.value);
         if (sent) state.receive(sent);
-        return [];
+        return [{ type: "drain" }];
       }
       case "error":
-        if (frame.clientId) {
-          pending.value = failPending(pending.value, frame.clientId, frame.message);
+        if (!frame.clientId) return [];
+        if (frame.code === "rate_limited") {
+          pending.value = setStatus(pending.value, frame.clientId, "waiting");
+          return [{ type: "pace" }];
         }
+        pending.value = failPending(pending.value, frame.clientId, frame.message);
         return [];
       case "typing":
         state.typing.value = startTyping(
@@ -187,9 +197,15 @@ export function failPending(
 }
 
 export function retryPending(pending: PendingMessage[], clientId: string): PendingMessage[] {
-  return pending.map((p) =>
-    p.clientId === clientId ? { ...p, status: "sending", error: undefined } : p
-  );
+  return setStatus(pending, clientId, "sending");
+}
+
+export function setStatus(
+  pending: PendingMessage[],
+  clientId: string,
+  status: PendingMessage["status"],
+): PendingMessage[] {
+  return pending.map((p) => (p.clientId === clientId ? { ...p, status, error: undefined } : p));
 }
 
 export const stillSending = (pending: PendingMessage[]) =>

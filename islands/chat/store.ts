@@ -5,24 +5,24 @@ import type { ClientFrame } from "../../lib/protocol.ts";
 import { applyEvent, LOBBY_ID, type Snapshot } from "../../lib/wire.ts";
 import * as api from "./api.ts";
 import { forgetSaved, savedDrafts, saveDraft } from "./saved.ts";
+import { createOutbox } from "./outbox.ts";
 import { type ChatSocket, createChatSocket } from "./socket.ts";
-import {
-  createChatState,
-  type Effect,
-  type PendingMessage,
-  readReceipt,
-  retryPending,
-} from "./state.ts";
+import { createChatState, type Effect, readReceipt } from "./state.ts";
 
 export function createChatStore() {
   const state = createChatState();
   let socket: ChatSocket | null = null;
   const transmit = (frame: ClientFrame): boolean => socket?.send(frame) ?? false;
+  const outbox = createOutbox(state, transmit);
 
   function run(effect: Effect) {
     switch (effect.type) {
       case "send":
-        return sendPending(effect.pending);
+        return outbox.sendPending(effect.pending);
+      case "pace":
+        return outbox.pace();
+      case "drain":
+        return outbox.drain();
       case "mark_read":
         return markActiveRead();
       case "load_history":
@@ -30,15 +30,6 @@ export function createChatStore() {
       case "expire_typing":
         return void setTimeout(state.expireTyping, effect.inMs);
     }
-  }
-
-  function sendPending(p: PendingMessage) {
-    transmit({
-      type: "send",
-      clientId: p.clientId,
-      conversationId: p.conversationId,
-      text: p.text,
-    });
   }
 
   async function loadHistory(conversationId: number, before?: number) {
@@ -75,6 +66,7 @@ export function createChatStore() {
     /** Opens the socket once, after the islands have given their first props. */
     start(options: { heartbeatMs: number; snapshot: Snapshot }) {
       if (socket) return;
+      outbox.restore(options.snapshot.me.id); // before the socket: caught_up re-sends them
       socket = createChatSocket({
         heartbeatMs: options.heartbeatMs,
         onFrame: (frame) => state.apply(frame).forEach(run),
@@ -101,22 +93,11 @@ export function createChatStore() {
     },
 
     send(text: string) {
-      if (!text.trim()) return;
-      const p: PendingMessage = {
-        clientId: crypto.randomUUID(),
-        conversationId: state.activeId.value,
-        text,
-        status: "sending",
-      };
-      state.pending.value = [...state.pending.value, p];
-      sendPending(p); // if the socket is down, it goes out on reconnect
+      if (text.trim()) outbox.send(state.activeId.value, text);
     },
 
-    retry(clientId: string) {
-      state.pending.value = retryPending(state.pending.value, clientId);
-      const again = state.pending.value.find((p) => p.clientId === clientId);
-      if (again) sendPending(again);
-    },
+    retryAll: () => outbox.retryAll(state.activeId.value),
+    discardFailed: () => outbox.discardFailed(state.activeId.value),
 
     typingNow() {
       transmit({ type: "typing", conversationId: state.activeId.value });

@@ -140,14 +140,27 @@ Deno.test("our own message arriving from another tab clears the matching pending
 Deno.test("an error frame marks its send failed with the server's words; retry sends it again", () => {
   const { state } = alicesPage();
   state.pending.value = [pending("a"), pending("b")];
-  state.apply({ type: "error", code: "rate_limited", message: "Slow down.", clientId: "a" });
+  state.apply({ type: "error", code: "not_friends", message: "Not friends.", clientId: "a" });
   assert.deepEqual(state.pending.value.map((p) => [p.status, p.error]), [
-    ["failed", "Slow down."],
+    ["failed", "Not friends."],
     ["sending", undefined],
   ]);
   const again = retryPending(state.pending.value, "a");
   assert.deepEqual(again.map((p) => p.status), ["sending", "sending"]);
   assert.equal(again[0].error, undefined);
+});
+
+Deno.test("a send refused for going too fast waits, and the store is told to pace", () => {
+  const { state } = alicesPage();
+  state.pending.value = [pending("a"), pending("b")];
+  const effects = state.apply({
+    type: "error",
+    code: "rate_limited",
+    message: "Slow down: try again in 8 s.",
+    clientId: "b",
+  });
+  assert.deepEqual(state.pending.value.map((p) => p.status), ["sending", "waiting"]);
+  assert.deepEqual(effects, [{ type: "pace" }]);
 });
 
 Deno.test("an error frame without a clientId leaves every pending send as it was", () => {
@@ -165,6 +178,7 @@ Deno.test("catching up resends what is still sending, not what failed, then mark
   assert.deepEqual(effects.map((e) => (e.type === "send" ? e.pending.clientId : e.type)), [
     "a",
     "c",
+    "drain",
     "mark_read",
   ]);
 });
