@@ -12,10 +12,10 @@ import type { Events } from "./broker.ts";
 export type SessionContext = {
   user: User;
   /**
-   * Writes a frame to this socket (a reply may come before the handler returns): now, or with
-   * `batch` sharing one write with the events that follow it.
+   * Writes a frame to this socket (a reply may come before the handler returns), sharing one
+   * write with the socket's other frames of this turn of the event loop.
    */
-  reply(frame: ServerFrame, batch?: boolean): void;
+  reply(frame: ServerFrame): void;
 };
 
 type FrameOf<T extends ClientFrame["type"]> = Extract<ClientFrame, { type: T }>;
@@ -33,7 +33,7 @@ export function createHandlers(deps: {
   const { messages, conversations, presence, events } = deps;
   return {
     // The ack shares its write with the message frame that follows it to the same socket.
-    send: (ctx, frame) => messages.send(ctx.user, frame, (ack) => ctx.reply(ack, true)),
+    send: (ctx, frame) => messages.send(ctx.user, frame, ctx.reply),
     read: (ctx, frame) => conversations.markRead(ctx.user, frame.conversationId, frame.messageId),
     typing: (ctx, frame) => conversations.typing(ctx.user, frame.conversationId),
     set_status: async (ctx, frame) => {

@@ -3,7 +3,7 @@
 // budget, one typed handler per frame type, and errors as error frames.
 import { AppError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { clientFrame, encodeFrame } from "../protocol.ts";
+import { type ClientFrame, clientFrame, encodeFrame } from "../protocol.ts";
 import type { User } from "../store/types.ts";
 import { CLOSE, type MessageView, type ServerFrame, type Snapshot } from "../wire.ts";
 import { type ChatSocket, createConnection } from "./connection.ts";
@@ -54,12 +54,16 @@ export function startSocketSession(
     { userId: user.id, username: user.username, sessionKey: who.sessionKey },
     () => log.warn("socket.slow", { user: user.username }),
   );
-  const send = (frame: ServerFrame, batch = false) => connection.reply(encodeFrame(frame), batch);
-  const sendInBatch = (frame: ServerFrame) => send(frame, true);
+  // Every frame shares the socket's one write per turn of the event loop: a client that sends
+  // a burst gets its replies in one write, not one each.
+  const send = (frame: ServerFrame) => connection.reply(encodeFrame(frame), true);
   const ctx: SessionContext = { user, reply: send };
-  let inbox = Promise.resolve(); // frames from one socket are handled in order
+  // Frames from one socket are handled in order: at once while nothing waits, and queued behind
+  // a handler that has to wait (a send waits for its commit).
+  const inbox: string[] = [];
+  let head = 0; // inbox[head] is the next frame to handle
   let inboxBytes = 0;
-  let inboxFrames = 0;
+  let busy = true; // until the handshake is done
   let paused = false;
   let badFrames = 0;
 
@@ -71,7 +75,7 @@ export function startSocketSession(
       conn: connection.id,
       sockets: hub.connectionsOf(user.id).size,
     });
-    inbox = inbox.then(handshake).catch((error) => {
+    handshake().then(() => drain(), (error) => {
       log.error("socket.start_failed", { user: user.username }, error);
       connection.close(1011, "could not start");
     });
@@ -82,19 +86,19 @@ export function startSocketSession(
     let cursor = await deps.lastSeq(); // read first: what commits later is held, not lost
     const snapshot = await deps.snapshot(user);
     await deps.connected(user, snapshot.me.appearOffline);
-    sendInBatch({ type: "snapshot", snapshot });
+    send({ type: "snapshot", snapshot });
     if (after !== null) {
       const missed = await deps.missed(user, after);
       if (missed === null) send({ type: "resync" });
       else {
         for (const message of missed) {
           await connection.drained(); // a replay may be larger than what a socket may buffer
-          sendInBatch({ type: "message", message });
+          send({ type: "message", message });
         }
         cursor = Math.max(cursor, missed.at(-1)?.seq ?? 0);
       }
     }
-    sendInBatch({ type: "caught_up", seq: cursor });
+    send({ type: "caught_up", seq: cursor });
     connection.goLive(cursor);
   }
 
@@ -104,32 +108,50 @@ export function startSocketSession(
     }
     // Frames over MAX_FRAME_BYTES never get here: the socket refuses them at their header (1009).
     const data = event.data;
-    if (inboxBytes + data.length > MAX_INBOX_BYTES || inboxFrames >= MAX_INBOX_FRAMES) {
+    const waiting = inbox.length - head;
+    if (inboxBytes + data.length > MAX_INBOX_BYTES || waiting >= MAX_INBOX_FRAMES) {
       const clientId = CLIENT_ID.exec(data)?.[1]; // unparsed, but worth naming: the client can retry it
       const message = "Too many frames at once: slow down and retry.";
       return send({ type: "error", code: "rate_limited", message, clientId });
     }
+    inbox.push(data);
     inboxBytes += data.length;
-    inboxFrames++;
-    if (!paused && (inboxFrames * 2 >= MAX_INBOX_FRAMES || inboxBytes * 2 > MAX_INBOX_BYTES)) {
+    if (!paused && ((waiting + 1) * 2 >= MAX_INBOX_FRAMES || inboxBytes * 2 > MAX_INBOX_BYTES)) {
       paused = true;
       socket.pauseReading();
     }
-    inbox = inbox.then(() => handle(data)).finally(() => {
-      inboxBytes -= data.length;
-      if (--inboxFrames === 0 && paused) {
-        paused = false;
-        socket.resumeReading();
-      }
-    });
+    if (!busy) drain();
   };
+
+  /** Handles what waits in the inbox, in order; returns at the first handler that must wait. */
+  function drain(): void {
+    busy = true;
+    while (head < inbox.length) {
+      const data = inbox[head];
+      inbox[head++] = ""; // let it go
+      inboxBytes -= data.length;
+      const waiting = handle(data);
+      if (waiting) {
+        if (head > 1024 && head * 2 > inbox.length) inbox.splice(0, head), head = 0;
+        waiting.then(drain);
+        return;
+      }
+    }
+    inbox.length = head = 0;
+    busy = false;
+    if (paused) {
+      paused = false;
+      socket.resumeReading();
+    }
+  }
 
   function refuse(code: "invalid_json" | "invalid_frame", message: string) {
     send({ type: "error", code, message });
     if (++badFrames > MAX_BAD_FRAMES) connection.close(1008, "too many invalid frames");
   }
 
-  async function handle(data: string): Promise<void> {
+  /** Handles one frame; returns a promise only when its handler has to wait (it never rejects). */
+  function handle(data: string): Promise<void> | void {
     let json: unknown;
     try {
       json = JSON.parse(data);
@@ -142,26 +164,32 @@ export function startSocketSession(
       return refuse("invalid_frame", `${issue.path.join(".") || "frame"}: ${issue.message}`);
     }
     const frame = parsed.data;
-    const clientId = "clientId" in frame ? frame.clientId : undefined;
+    const handler = handlers[frame.type] as (
+      c: SessionContext,
+      f: typeof frame,
+    ) => ReturnType<Handlers[typeof frame.type]>;
+    let reply;
     try {
-      const handler = handlers[frame.type] as (
-        c: SessionContext,
-        f: typeof frame,
-      ) => ReturnType<Handlers[typeof frame.type]>;
-      const reply = await handler(ctx, frame);
-      if (reply) send(reply);
+      reply = handler(ctx, frame);
     } catch (error) {
-      if (error instanceof AppError) {
-        return send({ type: "error", code: error.code, message: error.message, clientId });
-      }
-      log.error("socket.frame_failed", { user: user.username, type: frame.type }, error);
-      send({
-        type: "error",
-        code: "internal",
-        message: "Something went wrong on our side.",
-        clientId,
-      });
+      return failed(frame, error);
     }
+    if (!(reply instanceof Promise)) return void (reply && send(reply));
+    return reply.then((r) => void (r && send(r)), (error) => failed(frame, error));
+  }
+
+  function failed(frame: ClientFrame, error: unknown): void {
+    const clientId = "clientId" in frame ? frame.clientId : undefined;
+    if (error instanceof AppError) {
+      return send({ type: "error", code: error.code, message: error.message, clientId });
+    }
+    log.error("socket.frame_failed", { user: user.username, type: frame.type }, error);
+    send({
+      type: "error",
+      code: "internal",
+      message: "Something went wrong on our side.",
+      clientId,
+    });
   }
 
   socket.onclose = (event) => {

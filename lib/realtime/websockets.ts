@@ -36,10 +36,9 @@ export function createWebSockets(
     maxPayload: options.maxFrameBytes,
     perMessageDeflate: false,
     clientTracking: false,
-    // One message per turn of the event loop, not a whole TCP read's worth at once: a flood
-    // of small frames then cannot pile up thousands of handlers (measured: +120 MiB RSS with
-    // six ping floods), and other sockets' frames get their turn in between.
-    allowSynchronousEvents: false,
+    // Every message of a TCP read at once: the session handles a frame as it arrives when
+    // nothing waits, and bounds what waits (lib/realtime/socket_session.ts).
+    allowSynchronousEvents: true,
     ...{ closeTimeout: CLOSE_TIMEOUT_MS }, // ws 8.23 has it; @types/ws 8.18 does not yet
   });
   const heard = new Map<WsSocket, boolean>(); // open sockets: did the peer say anything since the last ping?
