@@ -46,6 +46,9 @@ export type Connection = Readonly<Who> & {
 };
 
 let nextConnectionId = 1;
+// WebSocket.OPEN and CONNECTING, without a lookup on the global object per frame.
+const CONNECTING = 0;
+const OPEN = 1;
 
 export function createConnection(
   socket: ChatSocket,
@@ -54,7 +57,7 @@ export function createConnection(
 ): Connection {
   let held: { frame: string; seq?: number }[] | null = []; // null once live
   let cursor = 0;
-  const isOpen = () => socket.readyState === WebSocket.OPEN;
+  const isOpen = () => socket.readyState === OPEN;
 
   function write(frame: string, batch = false) {
     if (!isOpen()) return;
@@ -83,7 +86,7 @@ export function createConnection(
       write(frame, true);
     },
     close(code, reason) {
-      if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) {
+      if (socket.readyState === OPEN || socket.readyState === CONNECTING) {
         socket.close(code, reason);
       }
     },

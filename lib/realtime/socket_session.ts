@@ -1,6 +1,7 @@
 // The chat socket's protocol, from open to close: the snapshot handshake (with resume), an
 // inbox that handles frames in order and bounds what waits, decoding and the bad-frame
 // budget, one typed handler per frame type, and errors as error frames.
+import { setImmediate } from "node:timers";
 import { AppError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { type ClientFrame, clientFrame, encodeFrame } from "../protocol.ts";
@@ -16,6 +17,7 @@ const MAX_BAD_FRAMES = 20; // per socket, before it is closed as broken
 // its side). Frames parsed before the pause takes hold are refused, not held in memory.
 const MAX_INBOX_BYTES = 1024 * 1024;
 const MAX_INBOX_FRAMES = 1000; // a small frame costs far more than its bytes while it waits
+const FRAMES_PER_TURN = 32; // handled at once from one socket before the others get a turn
 const CLIENT_ID = /"clientId"\s*:\s*"([0-9a-fA-F-]{36})"/;
 
 /** A server-side WebSocket (lib/realtime/websockets.ts): what a connection writes to, and its events. */
@@ -65,6 +67,7 @@ export function startSocketSession(
   let inboxBytes = 0;
   let busy = true; // until the handshake is done
   let paused = false;
+  let refused = 0; // frames refused since the inbox last drained
   let badFrames = 0;
 
   socket.onopen = () => {
@@ -110,7 +113,12 @@ export function startSocketSession(
     const data = event.data;
     const waiting = inbox.length - head;
     if (inboxBytes + data.length > MAX_INBOX_BYTES || waiting >= MAX_INBOX_FRAMES) {
-      const clientId = CLIENT_ID.exec(data)?.[1]; // unparsed, but worth naming: the client can retry it
+      // Unparsed, but a send is worth naming: the client can retry it. Anything else gets one
+      // error until the inbox drains, so a flood is not answered frame by frame; a client that
+      // keeps sending as many again is flooding, and is cut off.
+      if (++refused > MAX_INBOX_FRAMES) return connection.close(1008, "too many frames at once");
+      const clientId = CLIENT_ID.exec(data)?.[1];
+      if (!clientId && refused > 1) return;
       const message = "Too many frames at once: slow down and retry.";
       return send({ type: "error", code: "rate_limited", message, clientId });
     }
@@ -123,10 +131,14 @@ export function startSocketSession(
     if (!busy) drain();
   };
 
-  /** Handles what waits in the inbox, in order; returns at the first handler that must wait. */
+  /**
+   * Handles what waits in the inbox, in order, until a handler must wait. After a few frames it
+   * yields the turn, so that one socket's burst does not keep the others waiting.
+   */
   function drain(): void {
     busy = true;
-    while (head < inbox.length) {
+    for (let handled = 0; head < inbox.length; handled++) {
+      if (handled === FRAMES_PER_TURN) return void setImmediate(drain);
       const data = inbox[head];
       inbox[head++] = ""; // let it go
       inboxBytes -= data.length;
@@ -139,6 +151,7 @@ export function startSocketSession(
     }
     inbox.length = head = 0;
     busy = false;
+    refused = 0;
     if (paused) {
       paused = false;
       socket.resumeReading();

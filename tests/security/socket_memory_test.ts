@@ -56,7 +56,7 @@ Deno.test("60 MiB frames from five sockets at once are closed with 1009 as they 
   assert.ok(MAX_FRAME_BYTES < chunk.length, "a single chunk is already over the limit");
 });
 
-Deno.test("six sockets that flood pings and never read are closed with 4002, memory is given back, and others get pongs promptly", async () => {
+Deno.test("six sockets that flood pings and never read are cut off (1008 past the inbox, or 4002), memory is given back, and others get pongs promptly", async () => {
   await using server = await spawnServer({ MESSAGES_PER_10S: "100000" });
   const mallory = createClient(server.origin);
   await mallory.register("mallory");
@@ -81,7 +81,9 @@ Deno.test("six sockets that flood pings and never read are closed with 4002, mem
 
   // Meanwhile bob pings, one at a time, and times each answer.
   const latencies: number[] = [];
-  const dropped = () => server.lines.filter((l) => /socket\.slow user=mallory/.test(l)).length;
+  const seen = server.lines.length; // the warm-up socket's close is before this
+  const dropped = () =>
+    server.lines.slice(seen).filter((l) => /socket\.close user=mallory/.test(l)).length;
   const deadline = performance.now() + 30_000;
   while (dropped() < 6 && performance.now() < deadline) {
     const from = b.frames.length;
@@ -107,7 +109,9 @@ Deno.test("six sockets that flood pings and never read are closed with 4002, mem
       (latencies.at(-1) ?? 0).toFixed(1)
     } ms over ${latencies.length}`,
   );
-  assert.deepEqual(codes, Array(6).fill(CLOSE.TOO_SLOW), "every flooder was closed as too slow");
+  for (const code of codes) {
+    assert.ok(code === 1008 || code === CLOSE.TOO_SLOW, `a flooder was closed with ${code}`);
+  }
   assert.ok(peak - baseline < 64, `RSS grew by ${(peak - baseline).toFixed(1)} MiB while flooded`);
   assert.ok(after - baseline < 32, `RSS stayed ${(after - baseline).toFixed(1)} MiB up after`);
   assert.ok(median < 200, `bob's pings took ${median.toFixed(1)} ms (median)`);

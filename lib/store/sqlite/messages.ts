@@ -26,7 +26,7 @@ export function sqliteMessages(db: Db): MessageStore {
     ),
     insert: db.prepare(
       `INSERT INTO messages (conversation_id, sender_id, client_id, body, created_at, seq)
-       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING RETURNING id`,
+       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING`,
     ),
     byClientId: db.prepare(
       `SELECT ${MESSAGE_COLUMNS} ${FROM_MESSAGES} WHERE m.sender_id = ? AND m.client_id = ?`,
@@ -62,10 +62,15 @@ export function sqliteMessages(db: Db): MessageStore {
         const { last_seq } = sql.takeSeqs.get(batch.length) as { last_seq: number };
         return batch.map(({ message: m }, i) => {
           const seq = last_seq - batch.length + 1 + i;
-          const row = sql.insert.get(m.conversationId, m.senderId, m.clientId, m.text, m.at, seq) as
-            | { id: number }
-            | undefined;
-          return row && { ...m, id: row.id, seq };
+          const { changes, lastInsertRowid } = sql.insert.run(
+            m.conversationId,
+            m.senderId,
+            m.clientId,
+            m.text,
+            m.at,
+            seq,
+          );
+          return changes ? { ...m, id: Number(lastInsertRowid), seq } : undefined;
         });
       });
     } catch (error) {
