@@ -21,6 +21,30 @@ const origin = z.string().url().transform((value, ctx) => {
   return url.origin;
 });
 
+/** A server URL with one of these schemes; its password never appears in an error. */
+const serverUrl = (...schemes: string[]) =>
+  z.string().transform((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: "custom", message: `must be a URL like ${schemes[0]}//host:port/…` });
+      return z.NEVER;
+    }
+    if (!schemes.includes(url.protocol)) {
+      ctx.addIssue({ code: "custom", message: `must start with ${schemes.join(" or ")}//` });
+      return z.NEVER;
+    }
+    if (!url.hostname) {
+      ctx.addIssue({ code: "custom", message: "must name a host" });
+      return z.NEVER;
+    }
+    return value;
+  });
+
+/** Settings whose values may hold a password: shown as "(set)" in errors. */
+const SECRET = new Set(["DATABASE_URL"]);
+
 /** The settings, their defaults and what they mean; the README's table is made from this. */
 export const settings = {
   PORT: { schema: port.default(8000), help: "TCP port to listen on (0 picks a free one)." },
@@ -33,6 +57,15 @@ export const settings = {
     schema: origin.optional(),
     help:
       "Origin users reach the app at, e.g. https://chat.example.com. Unset: the request's Host.",
+  },
+  DATABASE_URL: {
+    schema: serverUrl("postgres:", "postgresql:").optional(),
+    help:
+      "PostgreSQL to keep everything in, e.g. postgres://ugochat:secret@db:5432/ugochat (several instances may share it). Unset: SQLite in DATA_DIR.",
+  },
+  DATABASE_POOL_SIZE: {
+    schema: z.coerce.number().int().min(1).max(100).default(10),
+    help: "Connections each instance keeps open to PostgreSQL, at most.",
   },
   DB_BUSY_TIMEOUT_MS: {
     schema: z.coerce.number().int().min(0).max(60_000).default(5000),
@@ -110,7 +143,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (result.success) return result.data as Config;
   const problems = result.error.issues.map((issue) => {
     const name = String(issue.path[0]);
-    return `${name}=${JSON.stringify(env[name] ?? "")}: ${issue.message}`;
+    const shown = SECRET.has(name) ? "(set)" : JSON.stringify(env[name] ?? "");
+    return `${name}=${shown}: ${issue.message}`;
   });
   throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
 }

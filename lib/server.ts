@@ -5,7 +5,7 @@ import { type Config, ConfigError, loadConfigFromEnv } from "./config.ts";
 import { serveHttp } from "./http_server.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { createServices, type Services } from "./services.ts";
-import { SchemaTooNewError, type Store } from "./store/mod.ts";
+import { SchemaTooNewError, type Store, StoreUnavailableError } from "./store/mod.ts";
 
 export { DATABASE_FILE } from "./store/mod.ts";
 
@@ -96,7 +96,9 @@ export async function runFromEnvironment(): Promise<void> {
   try {
     started.resolve(await startServer(config));
   } catch (error) {
-    if (!(error instanceof SchemaTooNewError)) throw error;
+    if (!(error instanceof SchemaTooNewError || error instanceof StoreUnavailableError)) {
+      throw error;
+    }
     console.error(`UgoChat cannot start: ${error.message}`);
     Deno.exit(1);
   }

@@ -60,7 +60,13 @@ export async function spawnServer(
 ): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? await Deno.makeTempDir({ prefix: "ugochat-proc-" });
   const fullEnv = { PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "debug", DATA_DIR: dataDir, ...env };
-  const config = loadConfig({ HOST: fullEnv.HOST, DATA_DIR: dataDir }); // for the flags only
+  const flagsFor = { HOST: fullEnv.HOST, DATA_DIR: dataDir };
+  let config; // for the flags only; a bad setting is the server's to refuse
+  try {
+    config = loadConfig({ ...flagsFor, DATABASE_URL: env.DATABASE_URL });
+  } catch {
+    config = loadConfig(flagsFor);
+  }
   const process = new Deno.Command(Deno.execPath(), {
     args: [
       "run",

@@ -8,11 +8,19 @@ export type OpenFreshStore = () => Promise<
   { store: Store; [Symbol.asyncDispose](): Promise<void> }
 >;
 
-export function storeContract(backend: string, open: OpenFreshStore) {
+export function storeContract(
+  backend: string,
+  open: OpenFreshStore,
+  options: { ignore?: boolean } = {},
+) {
   const it = (sentence: string, body: (store: Store) => Promise<void>) =>
-    Deno.test(`${backend} store: ${sentence}`, async () => {
-      await using opened = await open();
-      await body(opened.store);
+    Deno.test({
+      name: `${backend} store: ${sentence}`,
+      ignore: options.ignore,
+      async fn() {
+        await using opened = await open();
+        await body(opened.store);
+      },
     });
 
   const people = async (store: Store, ...names: string[]): Promise<User[]> => {

@@ -1,5 +1,6 @@
 // Opens the embedded SQLite database and brings its schema up to date.
 import { DatabaseSync } from "node:sqlite";
+import { schemaTooNew } from "../schema.ts";
 import { type Migration, MIGRATIONS } from "./migrations.ts";
 
 export type Db = DatabaseSync;
@@ -7,7 +8,7 @@ export type { Migration };
 
 export const BUSY_TIMEOUT_MS = 5_000; // long enough to ride out a backup or a checkpoint
 
-export class SchemaTooNewError extends Error {}
+export { SchemaTooNewError } from "../schema.ts";
 
 export function openDatabase(
   path: string,
@@ -40,10 +41,7 @@ export function migrate(db: Db, migrations: readonly Migration[]): void {
   };
   const current = row.version ?? 0;
   if (current > latest) {
-    throw new SchemaTooNewError(
-      `The database is at schema version ${current}, but this UgoChat knows only up to ${latest}. ` +
-        `It was written by a newer UgoChat: upgrade UgoChat, or restore a backup taken before the upgrade.`,
-    );
+    throw schemaTooNew(current, latest);
   }
   const record = db.prepare(
     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",

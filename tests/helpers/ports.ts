@@ -1,0 +1,7 @@
+// A TCP port nobody listens on now, for servers that cannot take port 0 (PostgreSQL, Redis).
+export function freePort(): Promise<number> {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return Promise.resolve(port);
+}
