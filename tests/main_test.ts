@@ -1,9 +1,14 @@
 // The server as a process, started as `deno task start` starts it.
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
+import { sqliteOnly, TEST_BACKEND } from "./helpers/backend.ts";
 import { spawnServer } from "./helpers/server.ts";
 
-Deno.test("the server prints one line saying where it listens and where the data lives", async () => {
+// On PostgreSQL the start line and refusals are tests/cluster/postgres_start_test.ts's.
+Deno.test({
+  name: "the server prints one line saying where it listens and where the data lives",
+  ignore: sqliteOnly,
+}, async () => {
   const parent = await Deno.makeTempDir({ prefix: "ugochat-main-" });
   const dataDir = `${parent}/not/yet/there`;
   await using server = await spawnServer({}, { dataDir });
@@ -24,6 +29,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     const status = await server.stop(signal);
     assert.equal(status.code, 0, server.stderr());
     assert.ok(server.lines.some((l) => l.includes("server.stop")));
+    if (TEST_BACKEND !== "sqlite") return;
     // The database was closed cleanly: it opens and checks out.
     const db = new DatabaseSync(server.databasePath);
     assert.equal(db.prepare("PRAGMA integrity_check").get()!.integrity_check, "ok");
@@ -40,7 +46,10 @@ Deno.test("a bad setting stops the start with a message naming the variable", as
   assert.ok(!server.lines.some((l) => l.includes("server.start")));
 });
 
-Deno.test("the server refuses to start on a database from a newer UgoChat", async () => {
+Deno.test({
+  name: "the server refuses to start on a database from a newer UgoChat",
+  ignore: sqliteOnly,
+}, async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "ugochat-newer-" });
   const db = new DatabaseSync(`${dataDir}/ugochat.db`);
   db.exec(

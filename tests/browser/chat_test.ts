@@ -129,6 +129,7 @@ Deno.test(
 
     await say(alice.page, "lobby hello");
     await alice.page.getByRole("button", { name: "bob", exact: true }).click();
+    await alice.page.getByRole("heading", { name: "@ bob" }).waitFor();
     await say(alice.page, "dm one");
     await say(alice.page, "dm two");
     await log(alice.page).getByText("dm two").waitFor();
@@ -313,6 +314,7 @@ Deno.test("two tabs of one user stay in sync: sends, reads and friends", browser
   await friendItem(alice.page, "bob").waitFor();
 
   await bob.page.getByRole("button", { name: "alice", exact: true }).click();
+  await bob.page.getByRole("heading", { name: "@ alice" }).waitFor();
   await say(bob.page, "ping alice");
   await alice.page.getByRole("button", { name: /@ bob.*1 unread/ }).waitFor();
   await tab2.getByRole("button", { name: /@ bob.*1 unread/ }).waitFor();

@@ -1,6 +1,7 @@
-// The in-process harness: the real services on a temp SQLite file with the memory broker,
-// and fake sockets that record every frame. Domain sentences run here in milliseconds,
-// without HTTP; the real-server suites stay where the edge is the subject.
+// The in-process harness: the real services on this run's backend (a temp SQLite file and the
+// memory broker by default: tests/helpers/backend.ts), and fake sockets that record every
+// frame. Domain sentences run here in milliseconds, without HTTP; the real-server suites stay
+// where the edge is the subject.
 import { openBackends, type OpenedBackends } from "../../lib/backends.ts";
 import { loadConfig } from "../../lib/config.ts";
 import { createLogger } from "../../lib/log.ts";
@@ -9,6 +10,7 @@ import { type ServerSocket, startSocketSession } from "../../lib/realtime/socket
 import { createServices, type Services } from "../../lib/services.ts";
 import type { User } from "../../lib/store/types.ts";
 import type { ServerFrame, Snapshot } from "../../lib/wire.ts";
+import { backendEnv } from "./backend.ts";
 import { waitUntil } from "./wait.ts";
 
 export type Harness = {
@@ -21,7 +23,12 @@ export type Harness = {
 
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   const dataDir = await Deno.makeTempDir({ prefix: "ugochat-harness-" });
-  const config = loadConfig({ PRESENCE_GRACE_MS: "0", ...env, DATA_DIR: dataDir });
+  const config = loadConfig({
+    PRESENCE_GRACE_MS: "0",
+    ...await backendEnv(dataDir),
+    ...env,
+    DATA_DIR: dataDir,
+  });
   const lines: string[] = [];
   const log = createLogger("debug", (line) => lines.push(line));
   const backends: OpenedBackends = await openBackends(config, log);

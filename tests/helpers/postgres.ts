@@ -10,8 +10,10 @@ export type TestPostgres = {
   adminUrl: string;
   /** A new empty database on this server; dropped by its disposer. */
   freshDatabase(): Promise<{ url: string; [Symbol.asyncDispose](): Promise<void> }>;
-  /** Stops the server (fast shutdown) and starts it again on the same port and data. */
-  restart(): Promise<void>;
+  /** Stops the server (fast shutdown), keeping its data and port for `up`. */
+  down(): Promise<void>;
+  /** Starts it again after `down`. */
+  up(): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -80,10 +82,8 @@ export async function startPostgres(
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return {
     ...onServer(adminUrl),
-    restart: async () => {
-      await stop();
-      await start();
-    },
+    down: stop,
+    up: start,
     stop: async () => {
       await stop().catch(() => {});
       await Deno.remove(dir, { recursive: true }).catch(() => {});
@@ -122,11 +122,8 @@ export function testPostgres(): Promise<TestPostgres | null> {
   shared ??= (async () => {
     const given = Deno.env.get("TEST_POSTGRES_URL");
     if (given) {
-      return {
-        ...onServer(given),
-        restart: () => Promise.reject(new Error("not ours")),
-        stop: async () => {},
-      };
+      const notOurs = () => Promise.reject(new Error("the suite's PostgreSQL is not ours to stop"));
+      return { ...onServer(given), down: notOurs, up: notOurs, stop: async () => {} };
     }
     return await startPostgres({ stopOnExit: true });
   })();

@@ -5,10 +5,13 @@ import { loadConfig } from "../../lib/config.ts";
 import { createLogger } from "../../lib/log.ts";
 import { APP_DIR, serverFlags } from "../../lib/process_flags.ts";
 import { DATABASE_FILE, type RunningServer, startServer } from "../../lib/server.ts";
+import { backendEnv } from "./backend.ts";
 
 export type TestServer = RunningServer & {
   dataDir: string;
   databasePath: string;
+  /** Set when the data is in PostgreSQL (see tests/helpers/backend.ts). */
+  databaseUrl?: string;
   /** Every log line the server printed. */
   lines: string[];
   [Symbol.asyncDispose](): Promise<void>;
@@ -16,10 +19,12 @@ export type TestServer = RunningServer & {
 
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = env.DATA_DIR ?? await Deno.makeTempDir({ prefix: "ugochat-test-" });
+  const backend = await backendEnv(dataDir);
   const config = loadConfig({
     PORT: "0",
     HOST: "127.0.0.1",
     LOG_LEVEL: "debug",
+    ...backend,
     ...env,
     DATA_DIR: dataDir,
   });
@@ -31,6 +36,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     ...server,
     dataDir,
     databasePath: resolve(dataDir, DATABASE_FILE),
+    databaseUrl: config.DATABASE_URL,
     lines,
     async [Symbol.asyncDispose]() {
       await server.shutdown();
@@ -44,6 +50,8 @@ export type ServerProcess = {
   port: number;
   dataDir: string;
   databasePath: string;
+  /** Set when the data is in PostgreSQL (see tests/helpers/backend.ts). */
+  databaseUrl?: string;
   process: Deno.ChildProcess;
   lines: string[];
   stderr: () => string;
@@ -59,11 +67,18 @@ export async function spawnServer(
   options: { dataDir?: string; expectStart?: boolean; v8Flags?: string } = {},
 ): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? await Deno.makeTempDir({ prefix: "ugochat-proc-" });
-  const fullEnv = { PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "debug", DATA_DIR: dataDir, ...env };
+  const fullEnv: Record<string, string> = {
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "debug",
+    DATA_DIR: dataDir,
+    ...await backendEnv(dataDir),
+    ...env,
+  };
   const flagsFor = { HOST: fullEnv.HOST, DATA_DIR: dataDir };
   let config; // for the flags only; a bad setting is the server's to refuse
   try {
-    config = loadConfig({ ...flagsFor, DATABASE_URL: env.DATABASE_URL });
+    config = loadConfig({ ...flagsFor, DATABASE_URL: fullEnv.DATABASE_URL });
   } catch {
     config = loadConfig(flagsFor);
   }
@@ -154,6 +169,7 @@ export async function spawnServer(
     port,
     dataDir,
     databasePath: resolve(dataDir, DATABASE_FILE),
+    databaseUrl: fullEnv.DATABASE_URL,
     process,
     lines,
     stderr: () => errText,

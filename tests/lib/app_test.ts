@@ -9,7 +9,7 @@ Deno.test("GET /healthz answers ok while the database answers, 503 once it does 
   await server.store.close();
   const down = await fetch(`${server.origin}/healthz`);
   assert.equal(down.status, 503);
-  assert.deepEqual(await down.json(), { ok: false });
+  assert.deepEqual(await down.json(), { ok: false, down: ["database"] }, "it says what is down");
 });
 
 Deno.test("every response carries a strict CSP and the other security headers", async () => {

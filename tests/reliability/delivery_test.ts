@@ -1,8 +1,8 @@
 // Delivery guarantees against a real server process: resume, duplicates, order.
 import assert from "node:assert/strict";
-import { DatabaseSync } from "node:sqlite";
 import { REPLAY_CAP } from "../../lib/protocol.ts";
 import { LOBBY_ID } from "../../lib/wire.ts";
+import { openTestDatabase } from "../helpers/backend.ts";
 import { type Client, createClient } from "../helpers/client.ts";
 import { sleep } from "../helpers/wait.ts";
 import { spawnServer } from "../helpers/server.ts";
@@ -54,12 +54,11 @@ Deno.test("a client that drops gets exactly the 200 messages it missed, in order
   assert.deepEqual(received.slice(0, 200), missedIds, "exactly the 200 missed, in order");
   assert.equal(new Set(received).size, received.length, "no duplicates");
   assert.deepEqual([...received].sort((a, b) => a - b), received, "in stored order");
-  const db = new DatabaseSync(server.databasePath, { readOnly: true });
-  const stored = (db.prepare("SELECT id FROM messages WHERE id > ? ORDER BY id").all(lastSeen) as {
+  await using db = await openTestDatabase(server);
+  const stored = (await db.all("SELECT id FROM messages WHERE id > ? ORDER BY id", lastSeen) as {
     id: number;
   }[])
     .map((r) => r.id);
-  db.close();
   assert.deepEqual(received, stored, "everything stored since, nothing skipped");
   await Promise.all([...sockets, back].map((s) => s.close()));
 });
@@ -104,14 +103,12 @@ Deno.test("one clientId sent on two sockets at once, and again after a restart: 
   const again = await openChat(second.origin, moved);
   assert.deepEqual(await again.say(LOBBY_ID, "twice?", clientId), a1);
   await again.close();
-  const db = new DatabaseSync(second.databasePath, { readOnly: true });
-  assert.equal(
-    (db.prepare("SELECT COUNT(*) AS n FROM messages WHERE client_id = ?").get(clientId) as {
-      n: number;
-    }).n,
-    1,
+  await using db = await openTestDatabase(second);
+  const [{ n }] = await db.all<{ n: number }>(
+    "SELECT COUNT(*) AS n FROM messages WHERE client_id = ?",
+    clientId,
   );
-  db.close();
+  assert.equal(n, 1);
 });
 
 Deno.test("10 concurrent senders: every receiver sees one sequence, the stored order", async () => {
@@ -136,11 +133,10 @@ Deno.test("10 concurrent senders: every receiver sees one sequence, the stored o
   for (const socket of [...readerSockets, ...senderSockets]) {
     await socket.waitFor(() => socket.all("message").length === total, 20_000);
   }
-  const db = new DatabaseSync(server.databasePath, { readOnly: true });
-  const stored = (db.prepare("SELECT id FROM messages ORDER BY id").all() as { id: number }[]).map((
-    r,
-  ) => r.id);
-  db.close();
+  await using db = await openTestDatabase(server);
+  const stored = (await db.all<{ id: number }>("SELECT id FROM messages ORDER BY id")).map((r) =>
+    r.id
+  );
   for (const socket of [...readerSockets, ...senderSockets]) {
     assert.deepEqual(socket.all("message").map((f) => f.message.id), stored);
   }

@@ -1,6 +1,6 @@
 // kill -9 in the middle of a burst: every acknowledged message survives exactly once.
 import assert from "node:assert/strict";
-import { DatabaseSync } from "node:sqlite";
+import { openTestDatabase, TEST_BACKEND } from "../helpers/backend.ts";
 import { LOBBY_ID } from "../../lib/wire.ts";
 import { type Client, createClient } from "../helpers/client.ts";
 import { sleep } from "../helpers/wait.ts";
@@ -70,24 +70,24 @@ Deno.test("SIGKILL mid-burst: the database is intact and every acknowledged mess
     console.log(`  ${acked.size} of ${total} sent were acknowledged before the kill`);
 
     await using again = await spawnServer(FAST, { dataDir });
-    const db = new DatabaseSync(again.databasePath, { readOnly: true });
-    assert.equal(db.prepare("PRAGMA integrity_check").get()!.integrity_check, "ok");
+    await using db = await openTestDatabase(again);
+    if (TEST_BACKEND === "sqlite") {
+      const [check] = await db.all<{ integrity_check: string }>("PRAGMA integrity_check");
+      assert.equal(check.integrity_check, "ok");
+    }
     const rows = new Map(
-      (db.prepare("SELECT client_id, id FROM messages").all() as {
-        client_id: string;
-        id: number;
-      }[])
+      (await db.all<{ client_id: string; id: number }>("SELECT client_id, id FROM messages"))
         .map((r) => [r.client_id, r.id]),
     );
-    const rowCount = () =>
-      (db.prepare("SELECT COUNT(*) AS n FROM messages").get() as { n: number }).n;
-    assert.equal(rows.size, rowCount(), "no clientId is stored twice");
+    const rowCount = async () =>
+      (await db.all<{ n: number }>("SELECT COUNT(*) AS n FROM messages"))[0].n;
+    assert.equal(rows.size, await rowCount(), "no clientId is stored twice");
     for (const [clientId, id] of acked) {
       assert.equal(rows.get(clientId), id, `acknowledged ${clientId} is stored with its id`);
     }
 
     // Every sender re-sends everything it sent: acknowledged ones come back with their original ids.
-    const before = rowCount();
+    const before = await rowCount();
     const resent = await Promise.all(clients.map(async (client, i) => {
       const socket = await openChat(again.origin, moveTo(again.origin, client));
       const acks = [];
@@ -117,11 +117,10 @@ Deno.test("SIGKILL mid-burst: the database is intact and every acknowledged mess
       }
     }
     assert.equal(
-      rowCount(),
+      await rowCount(),
       before + (total - rows.size),
       "only messages lost before their ack were stored, each once",
     );
-    assert.equal(rowCount(), total, "now every message sent is stored exactly once");
-    db.close();
+    assert.equal(await rowCount(), total, "now every message sent is stored exactly once");
   }
 });

@@ -1,6 +1,6 @@
 // Hostile frames on the chat socket: answered or closed, never stored, never fatal.
 import assert from "node:assert/strict";
-import { DatabaseSync } from "node:sqlite";
+import { openTestDatabase } from "../helpers/backend.ts";
 import { CLOSE, MAX_FRAME_BYTES } from "../../lib/protocol.ts";
 import { LOBBY_ID } from "../../lib/wire.ts";
 import { createClient } from "../helpers/client.ts";
@@ -77,13 +77,13 @@ Deno.test("malformed frames get an error frame or the documented close code; the
   );
   const health = await fetch(`${server.origin}/healthz`);
   assert.deepEqual(await health.json(), { ok: true }, "the server is up");
-  const db = new DatabaseSync(server.databasePath, { readOnly: true });
+  await using db = await openTestDatabase(server);
   assert.equal(
-    (db.prepare("SELECT COUNT(*) AS n FROM messages").get() as { n: number }).n,
+    (await db.all<{ n: number }>("SELECT COUNT(*) AS n FROM messages"))[0].n,
     0,
     "nothing was stored",
   );
-  db.close();
+
   await new Promise((done) => setTimeout(done, 500));
   const after = await rssMiB(server.process.pid);
   console.log(

@@ -1,25 +1,23 @@
 // Attacks over HTTP against a real server process.
 import assert from "node:assert/strict";
-import { DatabaseSync } from "node:sqlite";
+import { openTestDatabase } from "../helpers/backend.ts";
 import { LOBBY_ID } from "../../lib/wire.ts";
 import { createClient, PASSWORDS } from "../helpers/client.ts";
 import { spawnServer } from "../helpers/server.ts";
 import { openChat } from "../helpers/socket.ts";
 import { sleep } from "../helpers/wait.ts";
 
-function counts(path: string) {
-  const db = new DatabaseSync(path, { readOnly: true });
-  const n = (table: string) =>
-    (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-  const result = {
-    users: n("users"),
-    sessions: n("sessions"),
-    messages: n("messages"),
-    requests: n("friend_requests"),
-    blocks: n("blocks"),
+async function counts(server: { databasePath: string; databaseUrl?: string }) {
+  await using db = await openTestDatabase(server);
+  const n = async (table: string) =>
+    (await db.all<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))[0].n;
+  return {
+    users: await n("users"),
+    sessions: await n("sessions"),
+    messages: await n("messages"),
+    requests: await n("friend_requests"),
+    blocks: await n("blocks"),
   };
-  db.close();
-  return result;
 }
 
 Deno.test("cross-site state changes get 403 and change nothing: Sec-Fetch-Site, foreign or null Origin, text/plain", async () => {
@@ -27,7 +25,7 @@ Deno.test("cross-site state changes get 403 and change nothing: Sec-Fetch-Site, 
   const alice = createClient(server.origin);
   await alice.register("alice");
   await createClient(server.origin).register("bob");
-  const before = counts(server.databasePath);
+  const before = await counts(server);
   const attacks: [string, string, BodyInit | undefined, Record<string, string>][] = [
     ["POST", "/api/friends/requests", JSON.stringify({ username: "bob" }), {
       "Content-Type": "application/json",
@@ -72,7 +70,7 @@ Deno.test("cross-site state changes get 403 and change nothing: Sec-Fetch-Site, 
     assert.equal(response.status, 403, `${method} ${path} ${JSON.stringify(headers)}`);
     assert.equal((await response.json()).error.code, "forbidden_origin");
   }
-  assert.deepEqual(counts(server.databasePath), before, "nothing changed");
+  assert.deepEqual(await counts(server), before, "nothing changed");
   assert.equal((await alice.get("/api/me")).status, 200, "still logged in with the same password");
   // Our own pages' text/plain body is no JSON: refused (415), and nothing changes either.
   const plain = await alice.request("POST", "/api/friends/requests", {
@@ -81,7 +79,7 @@ Deno.test("cross-site state changes get 403 and change nothing: Sec-Fetch-Site, 
   });
   assert.equal(plain.status, 415);
   await plain.body?.cancel();
-  assert.deepEqual(counts(server.databasePath), before);
+  assert.deepEqual(await counts(server), before);
 });
 
 Deno.test("1000 wrong passwords, with forged X-Forwarded-For too: throttled after 10, no hashing while throttled", async () => {
@@ -129,7 +127,7 @@ Deno.test("SQL-looking, HTML-looking, very long and control-character names and 
   await using server = await spawnServer({ MESSAGES_PER_10S: "1000" });
   const alice = createClient(server.origin);
   await alice.register("alice");
-  const before = counts(server.databasePath);
+  const before = await counts(server);
   const badNames = [
     "x' OR '1'='1",
     "robert'); DROP TABLE users;--",
@@ -149,7 +147,7 @@ Deno.test("SQL-looking, HTML-looking, very long and control-character names and 
     assert.equal(response.status, 400, JSON.stringify(username).slice(0, 40));
     await response.body?.cancel();
   }
-  assert.deepEqual(counts(server.databasePath), before, "no user was added");
+  assert.deepEqual(await counts(server), before, "no user was added");
 
   const socket = await openChat(server.origin, alice);
   const literal = [
@@ -172,7 +170,7 @@ Deno.test("SQL-looking, HTML-looking, very long and control-character names and 
     literal,
     "stored and returned exactly",
   );
-  assert.equal(counts(server.databasePath).users, before.users, "the users table is intact");
+  assert.equal((await counts(server)).users, before.users, "the users table is intact");
 });
 
 Deno.test("every page and response carries the CSP header; no page has inline script", async () => {

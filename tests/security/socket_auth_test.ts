@@ -1,6 +1,6 @@
 // Who may open the chat socket: refused before any 101 for everyone else.
 import assert from "node:assert/strict";
-import { DatabaseSync } from "node:sqlite";
+import { openTestDatabase } from "../helpers/backend.ts";
 import { createClient } from "../helpers/client.ts";
 import { spawnServer } from "../helpers/server.ts";
 
@@ -50,11 +50,12 @@ Deno.test("sockets are refused without a live session: none, forged, expired, or
 
   const expired = createClient(server.origin);
   await expired.login("alice");
-  const db = new DatabaseSync(server.databasePath);
-  db.exec(
-    "UPDATE sessions SET expires_at = 0 WHERE last_seen_at = (SELECT MAX(last_seen_at) FROM sessions)",
-  );
-  db.close();
+  {
+    await using db = await openTestDatabase(server);
+    await db.run(
+      "UPDATE sessions SET expires_at = 0 WHERE last_seen_at = (SELECT MAX(last_seen_at) FROM sessions)",
+    );
+  }
   assert.equal(
     await upgrade(server.origin, { ...origin, Cookie: expired.cookieHeader }),
     401,

@@ -52,6 +52,13 @@ export function storeContract(
     assert.equal(await store.users.findByName("nobody"), null);
   });
 
+  it("asking for a name no user can have (a NUL, any Unicode) finds nobody, and does not fail", async (store) => {
+    await people(store, "alice");
+    for (const name of ["ali\0ce", "\0", "ålice😀", " ".repeat(300)]) {
+      assert.equal(await store.users.findByName(name), null, JSON.stringify(name));
+    }
+  });
+
   it("a new user starts with the Lobby read up to its latest message", async (store) => {
     const [alice] = await people(store, "alice");
     const { message } = await say(store, alice, LOBBY_ID, "before bob came");

@@ -21,8 +21,9 @@ export function pgUsers(sql: Sql): UserStore {
           SELECT ${row.id}, ${LOBBY_ID}, COALESCE(MAX(id), 0) FROM messages`;
         return { id: row.id, username: row.username };
       }),
+    // PostgreSQL text cannot hold NUL, so no name with one exists (and asking must not fail).
     findByName: async (username) =>
-      toUser(
+      username.includes("\0") ? null : toUser(
         (await sql<UserRecord[]>`
           SELECT id, username, password_hash FROM users WHERE username = ${username}`)[0],
       ),

@@ -1,0 +1,22 @@
+// `deno task test:cluster`: the whole suite again, on PostgreSQL (and Redis, when its broker is
+// wired): starts throwaway servers, runs `deno task test` with TEST_POSTGRES_URL (and
+// TEST_REDIS_URL) set so that every test server keeps its data there, then stops them.
+import { startPostgres } from "../tests/helpers/postgres.ts";
+
+const postgres = await startPostgres({ stopOnExit: true });
+if (!postgres) {
+  console.error("test:cluster needs PostgreSQL's initdb and pg_ctl (apt-get install postgresql)");
+  Deno.exit(1);
+}
+let code = 1;
+try {
+  console.log(`test:cluster: PostgreSQL at ${postgres.adminUrl}`);
+  const { code: exit } = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "test", ...Deno.args],
+    env: { TEST_POSTGRES_URL: postgres.adminUrl },
+  }).spawn().status;
+  code = exit;
+} finally {
+  await postgres.stop();
+}
+Deno.exit(code);
