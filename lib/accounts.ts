@@ -3,7 +3,7 @@ import type { Config } from "./config.ts";
 import { AppError, type FieldErrors } from "./errors.ts";
 import type { Logger } from "./log.ts";
 import { type Hasher, passwordProblem } from "./passwords.ts";
-import { createRateLimiter } from "./rate_limits.ts";
+import type { Limiters } from "./limits.ts";
 import type { Session, Sessions } from "./sessions.ts";
 import type { Store, User } from "./store/types.ts";
 import { normalizeUsername, usernameProblem } from "./usernames.ts";
@@ -31,17 +31,18 @@ export function createAccounts(deps: {
   hasher: Hasher;
   sessions: Sessions;
   log: Logger;
+  limiters: Limiters;
 }) {
-  const { config, store, hasher, sessions, log } = deps;
-  const failedLogins = createRateLimiter({
+  const { config, store, hasher, sessions, log, limiters } = deps;
+  const failedLogins = limiters("logins.failed", {
     limit: config.LOGIN_FAILURES_MAX,
     windowMs: config.LOGIN_FAILURE_WINDOW_S * 1000,
   });
-  const loginsByAddress = createRateLimiter({
+  const loginsByAddress = limiters("logins.address", {
     limit: config.LOGIN_PER_IP_PER_MIN,
     windowMs: MINUTE_MS,
   });
-  const registrationsByAddress = createRateLimiter({
+  const registrationsByAddress = limiters("registrations.address", {
     limit: config.REGISTER_PER_IP_PER_HOUR,
     windowMs: HOUR_MS,
   });
@@ -58,7 +59,7 @@ export function createAccounts(deps: {
         fields.confirm = "The passwords do not match.";
       }
       if (Object.keys(fields).length) throw invalid(fields);
-      const wait = registrationsByAddress.take(address);
+      const wait = await registrationsByAddress.take(address);
       if (wait) throw tooMany(wait, "Too many new accounts from your address; try again later.");
       if (await store.users.findByName(username)) throw taken();
       const passwordHash = await hasher.hash(input.password);
@@ -71,14 +72,14 @@ export function createAccounts(deps: {
 
     async login(input: Credentials, address: string): Promise<LoggedIn> {
       const username = normalizeUsername(input.username);
-      const addressWait = loginsByAddress.take(address);
+      const addressWait = await loginsByAddress.take(address);
       if (addressWait) {
         throw tooMany(addressWait, "Too many login attempts from your address; wait a minute.");
       }
       // Throttled accounts are refused before any hashing, whether the name exists or not.
       // The attempt counts as a failure from the start (cleared on success), so that parallel
       // guesses cannot all slip past the limit while their hashes run.
-      const accountWait = failedLogins.take(username);
+      const accountWait = await failedLogins.take(username);
       if (accountWait) {
         log.warn("login.throttled", { user: forLog(username) });
         throw tooMany(accountWait, "Too many failed logins for this account; try again later.");
@@ -91,7 +92,7 @@ export function createAccounts(deps: {
         log.info("login.failed", { user: forLog(username) });
         throw new AppError(401, "invalid_credentials", "Wrong username or password.");
       }
-      failedLogins.clear(username);
+      await failedLogins.clear(username);
       const { token } = await sessions.create(found.id);
       log.info("login", { user: found.username, id: found.id });
       return { user: { id: found.id, username: found.username }, token };

@@ -2,6 +2,7 @@
 // memory broker and presence of a single process.
 import type { Config } from "./config.ts";
 import type { Logger } from "./log.ts";
+import { memoryLimiters } from "./limits.ts";
 import { createMemoryBroker } from "./realtime/broker_memory.ts";
 import { createMemoryPresence } from "./realtime/presence_memory.ts";
 import type { Backends } from "./services.ts";
@@ -23,5 +24,6 @@ export async function openBackends(config: Config, log: Logger): Promise<OpenedB
     await presence.close();
     await store.close();
   };
-  return { store, broker, presence, location, close, [Symbol.asyncDispose]: close };
+  const limiters = memoryLimiters;
+  return { store, broker, presence, limiters, location, close, [Symbol.asyncDispose]: close };
 }

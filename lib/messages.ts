@@ -6,7 +6,7 @@ import type { Friendships } from "./friendships.ts";
 import { AppError } from "./errors.ts";
 import type { Logger } from "./log.ts";
 import type { Events } from "./realtime/broker.ts";
-import { createRateLimiter } from "./rate_limits.ts";
+import type { Limiters } from "./limits.ts";
 import type { ConversationMembers, MessageRow, Store, User } from "./store/types.ts";
 import { MAX_MESSAGE_CHARS, type MessageView, REPLAY_CAP, type ServerFrame } from "./wire.ts";
 
@@ -61,9 +61,10 @@ export function createMessages(deps: {
   friendships: Pick<Friendships, "areFriends">;
   log: Logger;
   messagesPer10s: number;
+  limiters: Limiters;
 }) {
   const { store, events, blocks, conversations, friendships, log } = deps;
-  const sends = createRateLimiter({ limit: deps.messagesPer10s, windowMs: 10_000 });
+  const sends = deps.limiters("sends", { limit: deps.messagesPer10s, windowMs: 10_000 });
 
   async function mayMessage(user: User, conversation: ConversationMembers): Promise<void> {
     const other = conversation.members.find((m) => m.id !== user.id);
@@ -119,7 +120,7 @@ export function createMessages(deps: {
         const text = checkText(input.text);
         const conversation = await conversations.membersFor(user, input.conversationId);
         await mayMessage(user, conversation);
-        const wait = sends.take(String(user.id));
+        const wait = await sends.take(String(user.id));
         if (wait) throw new AppError(429, "rate_limited", `Slow down: try again in ${wait} s.`);
         const { message, duplicate } = await save(user, input, text);
         acknowledge(ackOf(message));

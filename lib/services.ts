@@ -7,6 +7,7 @@ import { createConversations } from "./conversations.ts";
 import { createFriendships } from "./friendships.ts";
 import type { Logger } from "./log.ts";
 import { createMessages } from "./messages.ts";
+import type { Limiters } from "./limits.ts";
 import { createHasher } from "./passwords.ts";
 import { createPresence } from "./presence.ts";
 import { type Broker, createEvents } from "./realtime/broker.ts";
@@ -19,8 +20,13 @@ import { createSessions } from "./sessions.ts";
 import type { Store, User } from "./store/types.ts";
 import { CLOSE, MAX_FRAME_BYTES, type Snapshot } from "./wire.ts";
 
-/** What the services stand on: storage, and how events and presence cross processes. */
-export type Backends = { store: Store; broker: Broker; presence: PresenceStore };
+/** What the services stand on: storage, and how events, presence and limits cross processes. */
+export type Backends = {
+  store: Store;
+  broker: Broker;
+  presence: PresenceStore;
+  limiters: Limiters;
+};
 
 export type Services = {
   config: Config;
@@ -56,7 +62,14 @@ export async function createServices(
   const { store, broker } = backends;
   const hasher = createHasher(config.HASH_CONCURRENCY, config.HASH_QUEUE_MAX);
   const sessions = createSessions(store);
-  const accounts = createAccounts({ config, store, hasher, sessions, log });
+  const accounts = createAccounts({
+    config,
+    store,
+    hasher,
+    sessions,
+    log,
+    limiters: backends.limiters,
+  });
 
   const websockets = createWebSockets({
     maxFrameBytes: MAX_FRAME_BYTES,
@@ -92,6 +105,7 @@ export async function createServices(
     friendships,
     log,
     messagesPer10s: config.MESSAGES_PER_10S,
+    limiters: backends.limiters,
   });
   // Logout and password changes close the sockets those sessions opened, on every process.
   sessions.onRevoke((hashes) =>
