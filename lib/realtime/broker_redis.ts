@@ -13,6 +13,11 @@ import { connectRedis, disconnect, type RedisClient } from "./redis.ts";
 const ID_LENGTH = 16;
 /** A publisher's notice, after it was cut off, that it dropped envelopes meanwhile. */
 const DROPPED = "dropped";
+/**
+ * Envelopes published in one turn of the event loop (a group commit's messages, a DM's two
+ * members) travel as one Redis message of up to this many: one command instead of many.
+ */
+const MAX_BATCH = 256;
 
 export type RedisBrokerOptions = {
   url: string;
@@ -72,13 +77,13 @@ export async function createRedisBroker(options: RedisBrokerOptions): Promise<Re
     if (message.startsWith(instanceId)) return; // already delivered here when published
     const body = message.slice(ID_LENGTH);
     if (body === DROPPED) return interrupted();
-    let envelope: Envelope;
+    let envelopes: Envelope[];
     try {
-      envelope = JSON.parse(body);
+      envelopes = JSON.parse(body);
     } catch (error) {
       return log.error("broker.bad_message", { channel }, error);
     }
-    deliver(envelope);
+    for (const envelope of envelopes) deliver(envelope);
   }
 
   function send(message: string, sent: () => void, failed: () => void) {
@@ -86,9 +91,20 @@ export async function createRedisBroker(options: RedisBrokerOptions): Promise<Re
     pub.publish(channel, message).then(sent, failed);
   }
 
-  function dropped() {
-    stats.dropped++;
-    owesNotice = true;
+  let batch: string[] = [];
+  function flush() {
+    if (batch.length === 0) return;
+    const sending = batch;
+    batch = [];
+    sendNotice();
+    send(
+      `${instanceId}[${sending.join(",")}]`,
+      () => stats.published += sending.length,
+      () => {
+        stats.dropped += sending.length;
+        owesNotice = true;
+      },
+    );
   }
 
   function sendNotice() {
@@ -123,8 +139,9 @@ export async function createRedisBroker(options: RedisBrokerOptions): Promise<Re
     instanceId,
     publish(envelope) {
       deliver(envelope);
-      sendNotice();
-      send(instanceId + JSON.stringify(envelope), () => stats.published++, dropped);
+      batch.push(JSON.stringify(envelope));
+      if (batch.length === 1) queueMicrotask(flush);
+      else if (batch.length >= MAX_BATCH) flush();
     },
     onEnvelope(listener) {
       listeners.add(listener);
@@ -136,6 +153,7 @@ export async function createRedisBroker(options: RedisBrokerOptions): Promise<Re
     },
     stats: () => ({ ...stats }),
     async close() {
+      flush();
       listeners.clear();
       interruptedListeners.clear();
       await Promise.all([disconnect(pub), disconnect(sub)]);
