@@ -21,6 +21,9 @@ const CLOSE_TIMEOUT_MS = 1000;
 
 export type RedisClient = RedisClientType;
 
+/** Connections being closed on purpose: their end is not an outage. */
+const closing = new WeakSet<RedisClient>();
+
 export type RedisOptions = {
   url: string;
   /** Names this connection in the log and, as `ugochat:<name>`, in Redis's CLIENT LIST. */
@@ -48,7 +51,7 @@ export async function connectRedis(options: RedisOptions): Promise<RedisClient> 
   let up = false;
   let connectedOnce = false;
   const lost = () => {
-    if (!up) return;
+    if (!up || closing.has(client)) return;
     up = false;
     log.warn("redis.down", { connection: name, error: lastError });
     options.onLost?.();
@@ -63,6 +66,7 @@ export async function connectRedis(options: RedisOptions): Promise<RedisClient> 
   client.on("reconnecting", lost);
   client.on("ready", () => {
     up = true;
+    lastError = "no answer";
     if (!connectedOnce) return void (connectedOnce = true);
     log.info("redis.up", { connection: name });
     options.onReconnected?.();
@@ -85,6 +89,7 @@ export async function connectRedis(options: RedisOptions): Promise<RedisClient> 
 /** Closes a connection whether or not it is up: waits for replies only while it is. */
 export async function disconnect(client: RedisClient): Promise<void> {
   if (!client.isOpen) return;
+  closing.add(client);
   if (!client.isReady) return client.destroy();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<void>((done) => timer = setTimeout(done, CLOSE_TIMEOUT_MS));
