@@ -33,6 +33,8 @@ export type RedisOptions = {
   onReconnected?: () => void;
   /** Called once when an outage starts (an error or a lost connection). */
   onLost?: () => void;
+  /** How long opening waits for a first connection; 5 s unless told. */
+  connectTimeoutMs?: number;
 };
 
 /** Connects, or throws one readable line (unreachable, wrong password) after a few seconds. */
@@ -75,8 +77,8 @@ export async function connectRedis(options: RedisOptions): Promise<RedisClient> 
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       client.destroy();
-      reject(new Error(`Redis at ${redact(url)} is unreachable: ${lastError}`));
-    }, CONNECT_TIMEOUT_MS);
+      reject(new Error(`Could not connect to Redis at ${redact(url)}: ${lastError}`));
+    }, options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
   });
   try {
     await Promise.race([client.connect(), timeout]);

@@ -28,7 +28,8 @@ if (withoutRedis) {
   );
 }
 
-export async function startRedis(): Promise<RedisServer> {
+/** Starts one; `password` makes it refuse clients that do not give it. */
+export async function startRedis(options: { password?: string } = {}): Promise<RedisServer> {
   const port = await freePort();
   const dir = await Deno.makeTempDir({ prefix: "ugochat-redis-" });
   const pidFile = `${dir}/redis.pid`;
@@ -41,6 +42,7 @@ export async function startRedis(): Promise<RedisServer> {
         ...["--port", String(port), "--bind", "127.0.0.1", "--daemonize", "yes"],
         ...["--save", "", "--appendonly", "no", "--dir", dir, "--pidfile", pidFile],
         ...["--logfile", `${dir}/redis.log`],
+        ...(options.password ? ["--requirepass", options.password] : []),
       ],
       // Not piped: the daemon could hold a pipe open, and reading it to its end would hang.
       stdout: "null",
@@ -101,7 +103,8 @@ async function answersPing(port: number): Promise<boolean> {
       await conn.write(new TextEncoder().encode("PING\r\n"));
       const reply = new Uint8Array(16);
       const n = await conn.read(reply);
-      return new TextDecoder().decode(reply.subarray(0, n ?? 0)).startsWith("+PONG");
+      const text = new TextDecoder().decode(reply.subarray(0, n ?? 0));
+      return text.startsWith("+PONG") || text.startsWith("-NOAUTH"); // up, with a password
     } finally {
       conn.close();
     }
