@@ -4,7 +4,8 @@
 import { createServer } from "node:net";
 import { waitUntil } from "./wait.ts";
 
-export const REDIS_SERVER = "/usr/bin/redis-server";
+/** Where redis-server is (Debian's place unless REDIS_SERVER says otherwise). */
+export const REDIS_SERVER = Deno.env.get("REDIS_SERVER") ?? "/usr/bin/redis-server";
 
 export type RedisServer = {
   url: string;
