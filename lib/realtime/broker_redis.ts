@@ -22,8 +22,11 @@ const MAX_BATCH = 256;
 export type RedisBrokerOptions = {
   url: string;
   log: Logger;
-  /** The channel every instance of one deployment shares. */
-  channel?: string;
+  /**
+   * Names the deployment in a shared Redis: its instances meet on `<prefix>:envelopes`.
+   * "ugochat" unless told; deployments (and test servers) sharing one Redis need their own.
+   */
+  prefix?: string;
 };
 
 export type RedisBrokerStats = {
@@ -44,7 +47,7 @@ export type RedisBroker = Broker & {
 
 export async function createRedisBroker(options: RedisBrokerOptions): Promise<RedisBroker> {
   const { url, log } = options;
-  const channel = options.channel ?? "ugochat:envelopes";
+  const channel = `${options.prefix ?? "ugochat"}:envelopes`;
   const instanceId = crypto.randomUUID().replaceAll("-", "").slice(0, ID_LENGTH);
   const listeners = new Set<(envelope: Envelope) => void>();
   const interruptedListeners = new Set<() => void>();

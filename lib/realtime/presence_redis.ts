@@ -6,8 +6,8 @@
 // (or both miss) a user coming online or going offline. Times are Redis's clock (TIME), which
 // every process shares.
 //
-// Keys, under the prefix: `<prefix>:user:<id>` sorted set of process id by expiry (ms), and
-// `<prefix>:expiry` sorted set of "<id>:<process>" by expiry, which the sweepers walk.
+// Keys: `<prefix>:presence:user:<id>` sorted set of process id by expiry (ms), and
+// `<prefix>:presence:expiry` sorted set of "<id>:<process>" by expiry, which sweepers walk.
 import type { Logger } from "../log.ts";
 import type { PresenceStore } from "./presence.ts";
 import { connectRedis, disconnect, luaScript, type RedisClient } from "./redis.ts";
@@ -17,6 +17,7 @@ export type RedisPresenceOptions = {
   log: Logger;
   /** A dead process's users are reported offline within this (PRESENCE_TTL_S). */
   ttlS: number;
+  /** Names the deployment in a shared Redis, as for the broker; "ugochat" unless told. */
   prefix?: string;
 };
 
@@ -96,7 +97,7 @@ return offline`);
 
 export async function createRedisPresence(options: RedisPresenceOptions): Promise<RedisPresence> {
   const { url, log } = options;
-  const prefix = options.prefix ?? "ugochat:presence";
+  const prefix = `${options.prefix ?? "ugochat"}:presence`;
   const instanceId = crypto.randomUUID().replaceAll("-", "").slice(0, 16);
   const ttlMs = options.ttlS * 1000;
   // An entry outlives two missed heartbeats (every ttl / 3), and with a sweep every ttl / 10

@@ -107,3 +107,18 @@ async function adminClient(url: string) {
   await client.connect();
   return Object.assign(client, { [Symbol.asyncDispose]: () => client.close() });
 }
+
+test("two deployments on one Redis, each with its own prefix, do not hear each other", async () => {
+  await using redis = await startRedis();
+  const ours = await createRedisBroker({ url: redis.url, log: quiet, prefix: "ours" });
+  const theirs = await createRedisBroker({ url: redis.url, log: quiet, prefix: "theirs" });
+  const alsoOurs = await createRedisBroker({ url: redis.url, log: quiet, prefix: "ours" });
+  try {
+    const heardByTheirs: Envelope[] = [];
+    theirs.onEnvelope((envelope) => heardByTheirs.push(envelope));
+    await untilHeard(ours, alsoOurs, "ours to ours");
+    assert.deepEqual(heardByTheirs, []);
+  } finally {
+    await Promise.all([ours.close(), theirs.close(), alsoOurs.close()]);
+  }
+});

@@ -113,3 +113,18 @@ async function holdInAnotherProcess(url: string, ttlS: number, users: number[]) 
     },
   };
 }
+
+test("two deployments on one Redis, each with its own prefix, see only their own users", async () => {
+  await using redis = await startRedis();
+  const open = (prefix: string) =>
+    createRedisPresence({ url: redis.url, log: quiet, ttlS: TTL_S, prefix });
+  const [ours, theirs] = [await open("ours"), await open("theirs")];
+  try {
+    assert.equal(await ours.hold(1), true);
+    assert.equal(await theirs.hold(1), true, "their user 1 is someone else");
+    assert.equal(await theirs.release(1), true);
+    assert.deepEqual(await ours.onlineAmong([1]), new Set([1]));
+  } finally {
+    await Promise.all([ours.close(), theirs.close()]);
+  }
+});
