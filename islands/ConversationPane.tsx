@@ -1,5 +1,5 @@
 // The right side: the open conversation's log, who is typing, and the composer.
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { Composer } from "../components/conversation/Composer.tsx";
 import { FailedBar } from "../components/conversation/FailedBar.tsx";
 import { MessageLog } from "../components/conversation/MessageLog.tsx";
@@ -17,6 +17,11 @@ function ConversationPane(props: ConversationPart & { title: string }) {
     return s;
   });
   const mounted = useMounted();
+  useEffect(() => {
+    const markReadOnEscape = (e: KeyboardEvent) => e.key === "Escape" && store.markActiveRead(true);
+    document.addEventListener("keydown", markReadOnEscape);
+    return () => document.removeEventListener("keydown", markReadOnEscape);
+  }, []);
   const activeId = mounted ? store.activeId.value : props.activeId;
   const conversation = store.snapshot.value?.conversations.find((c) => c.id === activeId);
   const title = !mounted
@@ -58,6 +63,7 @@ function ConversationPane(props: ConversationPart & { title: string }) {
         store={store}
         key={activeId}
         title={title}
+        conversation={conversation}
         messages={messages}
         pending={pending}
         meId={me.id}

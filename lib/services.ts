@@ -77,6 +77,7 @@ export async function createServices(
   });
   const hub = createHub();
   broker.onEnvelope(hub.deliver);
+  broker.onInterrupted?.(hub.resync); // events from other processes may be lost: reload
   const events = createEvents(broker);
   const blocks = createBlockList();
   for (const [blocker, blocked] of await store.blocks.all()) blocks.block(blocker, blocked);

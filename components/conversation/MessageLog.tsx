@@ -1,11 +1,12 @@
-// The open conversation's log. It follows new messages while the reader is at the bottom,
-// offers "New messages ↓" when they are not, and loads older history at the top in place.
+// The open conversation's log. It opens at the first unread message (below a "New messages"
+// divider) or at the bottom, follows new messages while the reader is at the bottom, counts
+// them on "New messages ↓" when they are not, and loads older history at the top in place.
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { PendingMessage } from "../../islands/chat/state.ts";
 import type { ChatStore } from "../../islands/chat/store.ts";
-import type { MessageView } from "../../lib/wire.ts";
-import { groupedWith, MessageItem } from "./MessageItem.tsx";
-import { PendingItem } from "./PendingItem.tsx";
+import type { ConversationView, MessageView } from "../../lib/wire.ts";
+import { MessageList } from "./MessageList.tsx";
+import { UnreadBar } from "./UnreadBar.tsx";
 
 const NEAR_BOTTOM_PX = 80;
 const NEAR_TOP_PX = 40;
@@ -17,19 +18,26 @@ export function MessageLog(
   props: {
     store: ChatStore;
     title: string;
+    conversation: ConversationView | undefined;
     messages: MessageView[];
     pending: PendingMessage[];
     meId: number;
   },
 ) {
-  const { store, messages } = props;
+  const { store, messages, meId } = props;
   const log = useRef<HTMLDivElement>(null);
   const stick = useRef(true); // follow new messages while the reader is at the bottom
-  const [unseenBelow, setUnseenBelow] = useState(false);
+  const landed = useRef(false);
+  // Where "New messages" goes: after what was read when the conversation was opened. Set once
+  // mounted: the server renders without it, and hydration must meet the same markup.
+  const [readBefore, setReadBefore] = useState<number | null>(null);
+  const [seenUpTo, setSeenUpTo] = useState(messages.at(-1)?.id ?? 0);
   const heightBeforeOlder = useRef<number | null>(null);
   const lastId = messages.at(-1)?.id ?? 0;
-  const lastSeenId = useRef(lastId);
   const hasMore = store.hasMore.value.get(store.activeId.value);
+  const loaded = store.messages.value.has(store.activeId.value);
+  const unread = props.conversation?.unread ?? 0;
+  const unseen = messages.filter((m) => m.id > seenUpTo && m.sender.id !== meId).length;
   // Read where the reader is before this render reaches the DOM: a scroll whose event the
   // browser has not dispatched yet still counts, so a message arriving in that gap does not
   // yank the reader back to the bottom.
@@ -38,32 +46,57 @@ export function MessageLog(
   const pendingBefore = useRef(props.pending.length);
   if (props.pending.length > pendingBefore.current) stick.current = true;
   pendingBefore.current = props.pending.length;
-  if (messages.at(-1)?.sender.id === props.meId && messages.at(-1)!.id > lastSeenId.current) {
-    stick.current = true;
+  if (messages.at(-1)?.sender.id === meId && lastId > seenUpTo) stick.current = true;
+
+  /** Remembers whether the reader is at the bottom; there, everything counts as read. */
+  function noteWhere(el: HTMLElement) {
+    const bottom = nearBottom(el);
+    store.atBottom.value = bottom;
+    if (!bottom) return;
+    setSeenUpTo(lastId);
+    store.markActiveRead();
   }
-  lastSeenId.current = Math.max(lastSeenId.current, lastId);
+
+  function toDivider(el: HTMLElement): boolean {
+    const divider = el.querySelector<HTMLElement>(".unread-divider");
+    if (divider) el.scrollTop = divider.offsetTop - el.offsetTop - 8;
+    return divider !== null;
+  }
+
+  function land(el: HTMLElement) {
+    if (toDivider(el)) return;
+    if (unread > 0 && hasMore) el.scrollTop = 0; // the first unread is further back
+    else el.scrollTop = el.scrollHeight;
+  }
 
   useLayoutEffect(() => {
     const el = log.current;
-    if (!el) return;
-    if (heightBeforeOlder.current !== null) {
+    if (!el || !loaded) return;
+    if (readBefore === null) return setReadBefore(props.conversation?.lastReadId ?? 0);
+    if (!landed.current) {
+      landed.current = true;
+      land(el);
+    } else if (heightBeforeOlder.current !== null) {
       el.scrollTop += el.scrollHeight - heightBeforeOlder.current; // older history: keep the reader's place
       heightBeforeOlder.current = null;
     } else if (stick.current) {
       el.scrollTop = el.scrollHeight;
-    } else {
-      setUnseenBelow(true);
     }
-  }, [lastId, messages.length, props.pending.length]);
+    noteWhere(el);
+  }, [loaded, readBefore, lastId, messages.length, props.pending.length]);
+
+  // Unread again after all was read (new messages while scrolled up): the divider moves there.
+  const wasUnread = useRef(unread > 0);
+  if (unread > 0 && !wasUnread.current && !store.atBottom.value) {
+    setReadBefore(props.conversation!.lastReadId);
+  }
+  wasUnread.current = unread > 0;
 
   async function onScroll() {
     const el = log.current;
     if (!el) return; // a scroll event that arrives after switching to another conversation
     stick.current = nearBottom(el);
-    if (stick.current) {
-      setUnseenBelow(false);
-      store.markActiveRead();
-    }
+    noteWhere(el);
     if (el.scrollTop < NEAR_TOP_PX && hasMore && heightBeforeOlder.current === null) {
       heightBeforeOlder.current = el.scrollHeight;
       await store.loadOlder();
@@ -74,12 +107,29 @@ export function MessageLog(
     const el = log.current!;
     el.scrollTop = el.scrollHeight;
     stick.current = true;
-    setUnseenBelow(false);
-    store.markActiveRead();
+    noteWhere(el);
+  }
+
+  async function jumpToFirstUnread() {
+    while (
+      !log.current?.querySelector(".unread-divider") &&
+      store.hasMore.value.get(store.activeId.value)
+    ) {
+      heightBeforeOlder.current = log.current?.scrollHeight ?? null;
+      if (!(await store.loadOlder())) break;
+    }
+    if (log.current) toDivider(log.current);
   }
 
   return (
     <>
+      {unread > 0 && !store.atBottom.value && (
+        <UnreadBar
+          unread={unread}
+          onJump={jumpToFirstUnread}
+          onMarkRead={() => store.markActiveRead(true)}
+        />
+      )}
       <div
         class="log"
         role="log"
@@ -94,24 +144,19 @@ export function MessageLog(
             Load older messages
           </button>
         )}
-        {messages.length === 0 && props.pending.length === 0 && (
+        {loaded && messages.length === 0 && props.pending.length === 0 && (
           <p class="muted empty">No messages yet. Say hello!</p>
         )}
-        <ol class="messages">
-          {messages.map((message, i) => (
-            <MessageItem
-              key={message.id}
-              message={message}
-              mine={message.sender.id === props.meId}
-              grouped={groupedWith(message, messages[i - 1])}
-            />
-          ))}
-          {props.pending.map((p) => <PendingItem key={p.clientId} pending={p} />)}
-        </ol>
+        <MessageList
+          messages={messages}
+          pending={props.pending}
+          meId={meId}
+          readBefore={readBefore}
+        />
       </div>
-      {unseenBelow && (
+      {unseen > 0 && !store.atBottom.value && (
         <button type="button" class="new-messages" onClick={jumpToNewest}>
-          New messages ↓
+          {unseen === 1 ? "1 new message" : `${unseen} new messages`} ↓
         </button>
       )}
     </>

@@ -55,6 +55,8 @@ export function createChatState(now: () => number = Date.now) {
     connection: signal<Connection>("connecting"),
     typing: signal<Typing>(new Map()),
     drawerOpen: signal(false),
+    /** Whether the reader sees the newest message: only then does it count as read. */
+    atBottom: signal(true),
     /** What was typed and not sent, per conversation. */
     drafts: signal(new Map<number, string>()),
     /** The last history load that failed, shown in its conversation until one succeeds. */

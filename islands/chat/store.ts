@@ -44,17 +44,20 @@ export function createChatStore() {
     state.setHistory(conversationId, page.value.messages, page.value.hasMore);
   }
 
-  function markActiveRead() {
+  /** Reads the open conversation up to its newest message, once the reader has seen it. */
+  function markActiveRead(evenScrolledUp = false) {
+    if (!evenScrolledUp && !state.atBottom.value) return;
     const receipt = readReceipt(state.snapshot.value, state.activeId.value);
     if (receipt && document.visibilityState === "visible") transmit(receipt);
   }
 
+  /** Opens a conversation; its log marks it read once the reader reaches the bottom. */
   async function open(conversationId: number) {
+    state.atBottom.value = false;
     state.activeId.value = conversationId;
     state.drawerOpen.value = false;
     history.replaceState(null, "", conversationId === LOBBY_ID ? "/" : `/#c${conversationId}`);
     if (!state.messages.value.has(conversationId)) await loadHistory(conversationId);
-    markActiveRead();
   }
 
   return {
@@ -73,7 +76,7 @@ export function createChatStore() {
         onConnection: (connection) => (state.connection.value = connection),
       });
       socket.start(options.snapshot);
-      document.addEventListener("visibilitychange", markActiveRead);
+      document.addEventListener("visibilitychange", () => markActiveRead());
       const userId = options.snapshot.me.id;
       const drafts = Object.entries(savedDrafts(userId)).map(([id, text]) => [Number(id), text]);
       state.drafts.value = new Map(drafts as [number, string][]);
@@ -120,11 +123,13 @@ export function createChatStore() {
       return { ok: true, value: null };
     },
 
-    async loadOlder() {
+    /** Loads the page before the oldest loaded message; false when there was none to load. */
+    async loadOlder(): Promise<boolean> {
       const id = state.activeId.value;
       const list = state.messages.value.get(id);
-      if (!list?.length || !state.hasMore.value.get(id)) return;
+      if (!list?.length || !state.hasMore.value.get(id)) return false;
       await loadHistory(id, list[0].id);
+      return true;
     },
   };
 }

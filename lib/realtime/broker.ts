@@ -30,6 +30,13 @@ export type Broker = {
   publish(envelope: Envelope): void;
   /** Listens to every envelope; returns the way to stop. */
   onEnvelope(listener: (envelope: Envelope) => void): () => void;
+  /**
+   * Listens for the moments when envelopes of other processes may have been lost (the link
+   * to them broke and is back, or a publisher dropped some while cut off): listeners should
+   * then treat what they hold as stale. Fired after the link is back, so nothing published
+   * from then on is missed. A broker that cannot lose envelopes (memory) never fires it.
+   */
+  onInterrupted?(listener: () => void): () => void;
   close(): Promise<void>;
 };
 

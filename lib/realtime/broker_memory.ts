@@ -11,6 +11,9 @@ export function createMemoryBroker(): Broker {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    onInterrupted() {
+      return () => {}; // one process: nothing travels, so nothing is lost on the way
+    },
     close() {
       listeners.clear();
       return Promise.resolve();

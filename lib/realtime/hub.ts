@@ -1,9 +1,11 @@
 // This process's open sockets, by user. Broker output reaches them in one function: deliver.
+import { encodeFrame } from "../protocol.ts";
 import type { Envelope } from "./broker.ts";
 import type { Connection } from "./connection.ts";
 
 /** A socket upgraded but never opened (its client vanished) stops counting after this. */
 const RESERVATION_MS = 10_000;
+const RESYNC = encodeFrame({ type: "resync" });
 
 export function createHub() {
   const all = new Set<Connection>();
@@ -76,6 +78,14 @@ export function createHub() {
       for (const connection of recipients(envelope)) {
         if (!skip.has(connection.userId)) connection.deliver(frame, seq);
       }
+    },
+
+    /**
+     * Tells every socket here to reload what it shows: events for it may have been lost on the
+     * way between processes. As an event, so a socket still in its handshake gets it once live.
+     */
+    resync(): void {
+      for (const connection of all) connection.deliver(RESYNC);
     },
 
     closeAll(code: number, reason: string): void {

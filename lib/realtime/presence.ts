@@ -8,5 +8,12 @@ export type PresenceStore = {
   release(userId: number): Promise<boolean>;
   /** Which of these users some process holds. */
   onlineAmong(userIds: readonly number[]): Promise<ReadonlySet<number>>;
+  /**
+   * Listens for users who went offline without a release: every process that held them
+   * stopped refreshing its hold (it died, or lost Redis for longer than the TTL). Each such
+   * user is reported once, by one live process, so that it can tell their friends. A store
+   * whose holders cannot vanish without releasing (memory: one process) never fires it.
+   */
+  onExpired?(listener: (userId: number) => void): () => void;
   close(): Promise<void>;
 };

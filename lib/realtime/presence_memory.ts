@@ -15,6 +15,9 @@ export function createMemoryPresence(): PresenceStore {
     onlineAmong(userIds) {
       return Promise.resolve(new Set(userIds.filter((id) => held.has(id))));
     },
+    onExpired() {
+      return () => {}; // the holder is this process: when it dies, so does everyone's view
+    },
     close() {
       held.clear();
       return Promise.resolve();

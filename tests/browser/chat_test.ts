@@ -351,9 +351,9 @@ Deno.test(
 
     await logBox.evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
     await b.say(1, "a new one");
-    await alice.page.getByRole("button", { name: "New messages ↓" }).waitFor();
+    await alice.page.getByRole("button", { name: "1 new message ↓" }).waitFor();
     assert.equal(await atBottom(), false, "the reader's place is kept");
-    await alice.page.getByRole("button", { name: "New messages ↓" }).click();
+    await alice.page.getByRole("button", { name: "1 new message ↓" }).click();
     assert.equal(await atBottom(), true);
 
     const anchor = logBox.getByText("message number 31", { exact: true });

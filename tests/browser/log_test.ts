@@ -1,7 +1,8 @@
 // The message log in Chromium: where it lands, what it offers, how it reads time.
 import assert from "node:assert/strict";
+import { assertAccessible } from "../helpers/axe.ts";
 import { browserTest, launchBrowser } from "../helpers/browser.ts";
-import { log, registerInBrowser, say } from "../helpers/chat_page.ts";
+import { log, registerInBrowser, say, waitLive } from "../helpers/chat_page.ts";
 import { people } from "../helpers/people.ts";
 import { openChat } from "../helpers/socket.ts";
 import { startTestServer } from "../helpers/server.ts";
@@ -27,5 +28,81 @@ Deno.test(
       await logBox.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 5),
       true,
     );
+  },
+);
+
+Deno.test(
+  "opening a conversation with unread messages lands at a “New messages” divider; Escape marks it read",
+  browserTest,
+  async () => {
+    await using server = await startTestServer({ MESSAGES_PER_10S: "1000" });
+    const { bob } = await people(server, "bob");
+    await using b = await openChat(server.origin, bob);
+    for (let n = 1; n <= 30; n++) await b.say(1, `read before ${n}`);
+    await using browser = await launchBrowser();
+    const alice = await registerInBrowser(browser, server.origin, "alice");
+    await log(alice.page).getByText("read before 30", { exact: true }).waitFor();
+    await alice.page.getByRole("button", { name: "# Lobby" }).waitFor(); // no badge: read
+    await alice.page.close();
+    for (let n = 1; n <= 30; n++) await b.say(1, `unread ${n}`);
+
+    const page = await alice.context.newPage();
+    await page.goto(server.origin);
+    await waitLive(page);
+    const divider = log(page).locator(".unread-divider");
+    await divider.waitFor();
+    const inView = (locator: typeof divider) =>
+      locator.evaluate((el) => {
+        const box = el.getBoundingClientRect();
+        const logBox = el.closest(".log")!.getBoundingClientRect();
+        return box.top >= logBox.top && box.bottom <= logBox.bottom;
+      });
+    assert.equal(await inView(divider), true, "landed at the divider");
+    assert.equal(
+      await log(page).locator(".unread-divider + .message").getByText("unread 1").count(),
+      1,
+      "the divider sits above the first unread",
+    );
+    await page.getByRole("button", { name: /# Lobby.*30 unread/ }).waitFor(); // not read yet
+    await page.getByText("30 unread messages").waitFor();
+    await assertAccessible(page, "the unread bar and divider");
+
+    await log(page).evaluate((el) => (el.scrollTop = 0));
+    await page.getByRole("button", { name: "Jump to first unread" }).click();
+    await page.waitForTimeout(100);
+    assert.equal(await inView(divider), true, "jumped back to the divider");
+
+    await page.keyboard.press("Escape");
+    await page.getByRole("button", { name: "# Lobby", exact: true }).waitFor();
+    await page.getByText("30 unread messages").waitFor({ state: "detached" });
+    assert.equal(await divider.count(), 1, "the divider stays where it was");
+  },
+);
+
+Deno.test(
+  "scrolled up, “New messages ↓” counts what arrived and never covers a message",
+  browserTest,
+  async () => {
+    await using server = await startTestServer({ MESSAGES_PER_10S: "1000" });
+    const { bob } = await people(server, "bob");
+    await using b = await openChat(server.origin, bob);
+    for (let n = 1; n <= 40; n++) await b.say(1, `message number ${n}`);
+    await using browser = await launchBrowser();
+    const alice = await registerInBrowser(browser, server.origin, "alice");
+    const logBox = log(alice.page);
+    await logBox.getByText("message number 40", { exact: true }).waitFor();
+    await logBox.evaluate((el) => (el.scrollTop = 0));
+    await b.say(1, "new one");
+    await b.say(1, "new two");
+    const button = alice.page.getByRole("button", { name: "2 new messages ↓" });
+    await button.waitFor();
+    const overlap = await button.evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      const logRect = document.querySelector(".log")!.getBoundingClientRect();
+      return box.top < logRect.bottom && box.bottom > logRect.top;
+    });
+    assert.equal(overlap, false, "the button sits outside the log");
+    await button.click();
+    await button.waitFor({ state: "detached" });
   },
 );

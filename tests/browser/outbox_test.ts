@@ -1,6 +1,7 @@
 // The outbox in Chromium: a message typed is stored exactly once, whatever happens on the way.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
+import { assertAccessible } from "../helpers/axe.ts";
 import { browserTest, launchBrowser } from "../helpers/browser.ts";
 import { friendItem, log, registerInBrowser, say, waitLive } from "../helpers/chat_page.ts";
 import { people } from "../helpers/people.ts";
@@ -94,6 +95,7 @@ Deno.test(
     const bar = alice.page.getByRole("alert").filter({ hasText: "2 messages were not sent" });
     await bar.waitFor();
     assert.equal(await log(alice.page).getByText("not sent").count(), 2);
+    await assertAccessible(alice.page, "the failed bar");
 
     await (await bob.post("/api/friends/requests", { username: "alice" })).body?.cancel();
     await alice.page.getByRole("button", { name: "Accept bob" }).click();

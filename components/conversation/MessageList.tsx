@@ -1,0 +1,38 @@
+// The messages of one conversation in order, with a "New messages" divider above the first
+// one that was unread when the conversation was opened, then our own not yet stored.
+import type { PendingMessage } from "../../islands/chat/state.ts";
+import type { MessageView } from "../../lib/wire.ts";
+import { groupedWith, MessageItem } from "./MessageItem.tsx";
+import { PendingItem } from "./PendingItem.tsx";
+
+export function MessageList(
+  props: {
+    messages: MessageView[];
+    pending: PendingMessage[];
+    meId: number;
+    readBefore: number | null;
+  },
+) {
+  const { messages, meId, readBefore } = props;
+  const firstUnread = readBefore === null
+    ? undefined
+    : messages.find((m) => m.id > readBefore && m.sender.id !== meId)?.id;
+  return (
+    <ol class="messages">
+      {messages.map((message, i) => [
+        message.id === firstUnread && (
+          <li key="unread" class="unread-divider">
+            <span>New messages</span>
+          </li>
+        ),
+        <MessageItem
+          key={message.id}
+          message={message}
+          mine={message.sender.id === meId}
+          grouped={message.id !== firstUnread && groupedWith(message, messages[i - 1])}
+        />,
+      ])}
+      {props.pending.map((p) => <PendingItem key={p.clientId} pending={p} />)}
+    </ol>
+  );
+}
