@@ -29,7 +29,7 @@ export function createApp(services: Services) {
   const app = new Hono<AuthEnv>();
   app.use(securityHeaders());
   app.route("/", staticRoutes());
-  app.route("/", healthRoutes(store));
+  app.route("/", healthRoutes(store, services.broker));
   app.use(originGuard(config));
   app.use(
     bodyLimit({

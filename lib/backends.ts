@@ -1,12 +1,18 @@
-// Picks the backends the settings ask for. Today: the SQLite file in DATA_DIR, and the
-// memory broker and presence of a single process.
+// Picks the backends the settings ask for: the store (SQLite in DATA_DIR, or PostgreSQL with
+// DATABASE_URL) and how events, presence and rate limits cross processes (in this process, or
+// through Redis with REDIS_URL). One that cannot be opened stops the start with one line.
 import type { Config } from "./config.ts";
-import type { Logger } from "./log.ts";
 import { memoryLimiters } from "./limits.ts";
+import { createRedisLimiters } from "./limits_redis.ts";
+import type { Logger } from "./log.ts";
+import type { Broker } from "./realtime/broker.ts";
 import { createMemoryBroker } from "./realtime/broker_memory.ts";
+import { createRedisBroker } from "./realtime/broker_redis.ts";
+import type { PresenceStore } from "./realtime/presence.ts";
 import { createMemoryPresence } from "./realtime/presence_memory.ts";
+import { createRedisPresence } from "./realtime/presence_redis.ts";
 import type { Backends } from "./services.ts";
-import { openStore } from "./store/mod.ts";
+import { openStore, StoreUnavailableError } from "./store/mod.ts";
 
 export type OpenedBackends = Backends & {
   /** Where the data lives, for the start line. */
@@ -17,13 +23,46 @@ export type OpenedBackends = Backends & {
 
 export async function openBackends(config: Config, log: Logger): Promise<OpenedBackends> {
   const { store, location } = await openStore(config, log);
-  const broker = createMemoryBroker();
-  const presence = createMemoryPresence();
+  const closing: (() => Promise<void>)[] = [() => store.close()];
   const close = async () => {
-    await broker.close();
-    await presence.close();
-    await store.close();
+    for (const step of closing.splice(0).reverse()) await step().catch(() => {});
   };
-  const limiters = memoryLimiters;
-  return { store, broker, presence, limiters, location, close, [Symbol.asyncDispose]: close };
+  try {
+    const shared = config.REDIS_URL ? await openRedis(config, log, closing) : null;
+    const broker = shared?.broker ?? createMemoryBroker();
+    const presence = shared?.presence ?? createMemoryPresence();
+    if (!shared) closing.push(() => broker.close(), () => presence.close());
+    return {
+      store,
+      broker,
+      presence,
+      limiters: shared?.limiters ?? memoryLimiters,
+      location: shared ? `${location} + redis://${new URL(config.REDIS_URL!).host}` : location,
+      close,
+      [Symbol.asyncDispose]: close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function openRedis(config: Config, log: Logger, closing: (() => Promise<void>)[]) {
+  const options = { url: config.REDIS_URL!, log, prefix: config.REDIS_PREFIX };
+  try {
+    const broker = await createRedisBroker(options);
+    closing.push(() => broker.close());
+    const presence = await createRedisPresence({ ...options, ttlS: config.PRESENCE_TTL_S });
+    closing.push(() => presence.close());
+    const limits = await createRedisLimiters(options);
+    closing.push(() => limits.close());
+    return {
+      broker: broker as Broker,
+      presence: presence as PresenceStore,
+      limiters: limits.limiters,
+    };
+  } catch (error) {
+    // connectRedis says what went wrong in one line, without the password.
+    throw new StoreUnavailableError((error as Error).message);
+  }
 }

@@ -1,5 +1,5 @@
-// Who blocked whom, kept in memory (loaded at start, changed with the store), so that
-// delivering a Lobby message or a typing notice needs no query.
+// Who blocked whom, kept in memory (loaded at start; every process applies each change as the
+// broker carries it), so that delivering a Lobby message or a typing notice needs no query.
 export function createBlockList() {
   const blockersOf = new Map<number, Set<number>>(); // user → those who blocked them
   const blockedBy = new Map<number, Set<number>>(); // user → those they blocked
@@ -14,6 +14,12 @@ export function createBlockList() {
     if (map.get(key)?.size === 0) map.delete(key);
   };
   return {
+    /** Replaces everything with these [blocker, blocked] pairs (at start, and after a gap). */
+    load(pairs: readonly [number, number][]) {
+      blockersOf.clear();
+      blockedBy.clear();
+      for (const [blocker, blocked] of pairs) this.block(blocker, blocked);
+    },
     block(blocker: number, blocked: number) {
       add(blockersOf, blocked, blocker);
       add(blockedBy, blocker, blocked);

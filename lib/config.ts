@@ -43,7 +43,7 @@ const serverUrl = (...schemes: string[]) =>
   });
 
 /** Settings whose values may hold a password: shown as "(set)" in errors. */
-const SECRET = new Set(["DATABASE_URL"]);
+const SECRET = new Set(["DATABASE_URL", "REDIS_URL"]);
 
 /** The settings, their defaults and what they mean; the README's table is made from this. */
 export const settings = {
@@ -62,6 +62,22 @@ export const settings = {
     schema: serverUrl("postgres:", "postgresql:").optional(),
     help:
       "PostgreSQL to keep everything in, e.g. postgres://ugochat:secret@db:5432/ugochat (several instances may share it). Unset: SQLite in DATA_DIR.",
+  },
+  REDIS_URL: {
+    schema: serverUrl("redis:", "rediss:").optional(),
+    help:
+      "Redis that instances share events, presence and rate limits through, e.g. redis://:secret@cache:6379. Unset: all in this process.",
+  },
+  REDIS_PREFIX: {
+    schema: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "use 1–64 letters, digits, _ . -")
+      .default("ugochat"),
+    help:
+      "With REDIS_URL: the start of every key and channel, so that deployments can share one Redis.",
+  },
+  PRESENCE_TTL_S: {
+    schema: z.coerce.number().int().min(3).max(3600).default(30),
+    help:
+      "With REDIS_URL: how soon the users of an instance that died (kill -9, power loss) are shown offline.",
   },
   DATABASE_POOL_SIZE: {
     schema: z.coerce.number().int().min(1).max(100).default(10),

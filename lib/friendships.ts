@@ -1,5 +1,4 @@
 // Friends: requests, acceptance, removal, blocks. Every change reaches both sides at once.
-import type { BlockList } from "./blocks.ts";
 import { AppError } from "./errors.ts";
 import type { Logger } from "./log.ts";
 import type { Presence } from "./presence.ts";
@@ -12,15 +11,14 @@ export function createFriendships(deps: {
   store: Store;
   events: Events;
   presence: Presence;
-  blocks: BlockList;
   log: Logger;
   /** Called for the blocker after a block or unblock: what the Lobby shows them has changed. */
   onBlocksChanged: (userId: number) => Promise<void>;
 }) {
-  const { store, events, presence, blocks, log } = deps;
+  const { store, events, presence, log } = deps;
   // Friendships known to hold, so that a direct message needs no query. An ending friendship
-  // (unfriend, block) is forgotten here at once. (With several processes, the others must
-  // hear of it too: the blocks kept in memory have the same need.)
+  // (unfriend, block) is forgotten by every process: this one at once, the others when the
+  // broker carries the change (lib/services.ts applies it with `forget`).
   const knownFriends = new Set<string>();
   const pair = (a: number, b: number) => (a < b ? `${a}:${b}` : `${b}:${a}`);
   const KNOWN_FRIENDS_MAX = 100_000;
@@ -28,6 +26,10 @@ export function createFriendships(deps: {
   const forget = (a: number, b: number) => {
     endings++;
     knownFriends.delete(pair(a, b));
+  };
+  const ended = (a: number, b: number) => {
+    forget(a, b);
+    events.sync({ kind: "friendship_ended", a, b });
   };
 
   async function view(userId: number): Promise<FriendsView> {
@@ -57,6 +59,13 @@ export function createFriendships(deps: {
 
   return {
     view,
+    /** Another process ended a friendship: it is no longer known to hold here either. */
+    forget,
+    /** Forgets every known friendship (after changes may have been missed). */
+    forgetAll(): void {
+      endings++;
+      knownFriends.clear();
+    },
 
     /** Whether a and b are friends (either order). */
     async areFriends(a: number, b: number): Promise<boolean> {
@@ -130,7 +139,7 @@ export function createFriendships(deps: {
 
     async remove(me: User, username: string): Promise<void> {
       const them = await other(me, username);
-      forget(me.id, them.id);
+      ended(me.id, them.id);
       if (!(await store.friends.unfriend(me.id, them.id))) {
         throw new AppError(404, "not_friends", `You and ${them.username} are not friends.`);
       }
@@ -140,9 +149,9 @@ export function createFriendships(deps: {
 
     async block(me: User, username: string): Promise<void> {
       const them = await other(me, username);
-      forget(me.id, them.id);
+      ended(me.id, them.id);
       await store.blocks.block(me.id, them.id, Date.now());
-      blocks.block(me.id, them.id);
+      events.sync({ kind: "blocked", blocker: me.id, blocked: them.id });
       log.info("friends.blocked", { user: me.username, blocked: them.username });
       await notify(me.id, them.id);
       await deps.onBlocksChanged(me.id);
@@ -153,7 +162,7 @@ export function createFriendships(deps: {
       if (!(await store.blocks.unblock(me.id, them.id))) {
         throw new AppError(404, "not_blocked", `You have not blocked ${them.username}.`);
       }
-      blocks.unblock(me.id, them.id);
+      events.sync({ kind: "unblocked", blocker: me.id, blocked: them.id });
       await notify(me.id, them.id);
       await deps.onBlocksChanged(me.id);
     },

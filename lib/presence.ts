@@ -46,6 +46,20 @@ export function createPresence(deps: {
     await announce(userId, false, at);
   }
 
+  // Every process that held the user vanished without releasing them (killed, or cut off from
+  // the others for longer than the TTL): one live process hears it, and tells their friends.
+  async function expired(userId: number) {
+    if (stopped || hub.isConnected(userId)) return;
+    const { appearOffline } = await store.users.presenceFields(userId);
+    if (appearOffline) return;
+    const at = now();
+    await store.users.setLastSeen(userId, at);
+    await announce(userId, false, at);
+  }
+  const stopHearingExpired = online.onExpired?.((userId) => {
+    expired(userId).catch((error) => log.error("presence.expired_failed", { userId }, error));
+  });
+
   return {
     /** Friends as the viewer sees them; "last seen" only means something while offline. */
     async views(friends: FriendRow[]): Promise<FriendView[]> {
@@ -107,6 +121,7 @@ export function createPresence(deps: {
     /** Clears the grace timers (shutdown): their users are gone anyway. */
     stop(): void {
       stopped = true;
+      stopHearingExpired?.();
       for (const timer of leaving.values()) clearTimeout(timer);
       leaving.clear();
     },

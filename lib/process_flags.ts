@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Config } from "./config.ts";
 import { settingNames } from "./config.ts";
+import { REDIS_ENV } from "./realtime/redis.ts";
 
 export const APP_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -32,7 +33,7 @@ function netTarget(url: string, defaultPort: number): string {
 }
 
 export function serverFlags(
-  config: Pick<Config, "DATA_DIR" | "HOST"> & Partial<Pick<Config, "DATABASE_URL">>,
+  config: Pick<Config, "DATA_DIR" | "HOST"> & Partial<Pick<Config, "DATABASE_URL" | "REDIS_URL">>,
 ): string[] {
   const dataDir = resolve(config.DATA_DIR);
   const net = [config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST];
@@ -40,6 +41,10 @@ export function serverFlags(
   if (config.DATABASE_URL) {
     net.push(netTarget(config.DATABASE_URL, 5432));
     env.push(...POSTGRES_ENV);
+  }
+  if (config.REDIS_URL) {
+    net.push(netTarget(config.REDIS_URL, 6379));
+    env.push(...REDIS_ENV);
   }
   return [
     V8_FLAGS,

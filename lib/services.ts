@@ -77,10 +77,9 @@ export async function createServices(
   });
   const hub = createHub();
   broker.onEnvelope(hub.deliver);
-  broker.onInterrupted?.(hub.resync); // events from other processes may be lost: reload
   const events = createEvents(broker);
   const blocks = createBlockList();
-  for (const [blocker, blocked] of await store.blocks.all()) blocks.block(blocker, blocked);
+  blocks.load(await store.blocks.all());
   const presence = createPresence({
     store,
     online: backends.presence,
@@ -94,7 +93,6 @@ export async function createServices(
     store,
     events,
     presence,
-    blocks,
     log,
     onBlocksChanged: conversations.refreshLobby,
   });
@@ -107,6 +105,21 @@ export async function createServices(
     log,
     messagesPer10s: config.MESSAGES_PER_10S,
     limiters: backends.limiters,
+  });
+  // What every process keeps in memory changes together, as the broker carries each change.
+  broker.onEnvelope((envelope) => {
+    if (!("sync" in envelope)) return;
+    const change = envelope.sync;
+    if (change.kind === "friendship_ended") friendships.forget(change.a, change.b);
+    else if (change.kind === "blocked") blocks.block(change.blocker, change.blocked);
+    else blocks.unblock(change.blocker, change.blocked);
+  });
+  // After a gap between processes, changes may have been missed: reload, and tell every
+  // socket here to reload too.
+  broker.onInterrupted?.(() => {
+    friendships.forgetAll();
+    store.blocks.all().then(blocks.load, (error) => log.error("blocks.reload_failed", {}, error));
+    hub.resync();
   });
   // Logout and password changes close the sockets those sessions opened, on every process.
   sessions.onRevoke((hashes) =>

@@ -18,6 +18,11 @@ export type Envelope =
     except?: readonly number[];
   }
   | {
+    topic: "everyone";
+    /** A change to what every process keeps in memory, for each to apply (it is not a frame). */
+    sync: Sync;
+  }
+  | {
     topic: Topic;
     /** Close the sockets opened by these sessions (hex token hashes): logout, password change. */
     closeSessions: readonly string[];
@@ -37,8 +42,15 @@ export type Broker = {
    * from then on is missed. A broker that cannot lose envelopes (memory) never fires it.
    */
   onInterrupted?(listener: () => void): () => void;
+  /** Whether it reaches the other processes now (for /healthz); one process's always does. */
+  ready?(): boolean;
   close(): Promise<void>;
 };
+
+/** What processes keep in memory and must change together (lib/services.ts applies it). */
+export type Sync =
+  | { kind: "blocked" | "unblocked"; blocker: number; blocked: number }
+  | { kind: "friendship_ended"; a: number; b: number };
 
 export const userTopic = (userId: number): Topic => `user:${userId}`;
 
@@ -56,6 +68,10 @@ export function createEvents(broker: Broker) {
     },
     toEveryone(frame: ServerFrame, seq?: number, except?: readonly number[]): void {
       broker.publish({ topic: "everyone", frame: encodeFrame(frame), seq, except });
+    },
+    /** Every process (this one too, at once) applies the change to what it keeps in memory. */
+    sync(change: Sync): void {
+      broker.publish({ topic: "everyone", sync: change });
     },
     /** Sessions are named by token hash only, so every process looks for their sockets. */
     closeSessions(sessionKeys: readonly string[], code: number, reason: string): void {

@@ -42,6 +42,8 @@ export type RedisBroker = Broker & {
   onInterrupted(listener: () => void): () => void;
   /** This process's id on the channel. */
   readonly instanceId: string;
+  /** Whether both connections are up now (for /healthz). */
+  ready(): boolean;
   stats(): RedisBrokerStats;
 };
 
@@ -155,6 +157,7 @@ export async function createRedisBroker(options: RedisBrokerOptions): Promise<Re
       return () => interruptedListeners.delete(listener);
     },
     stats: () => ({ ...stats }),
+    ready: () => pub.isReady && sub.isReady,
     async close() {
       flush();
       listeners.clear();

@@ -62,6 +62,7 @@ export function createHub() {
 
     /** The one place where broker output reaches this process's sockets. */
     deliver(envelope: Envelope): void {
+      if ("sync" in envelope) return; // for the services, not for sockets
       if ("closeSessions" in envelope) {
         const keys = new Set(envelope.closeSessions);
         for (const connection of recipients(envelope)) {

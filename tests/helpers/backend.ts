@@ -28,7 +28,11 @@ export async function backendEnv(dataDir: string): Promise<Record<string, string
   }
   const env: Record<string, string> = { DATABASE_URL: url };
   const redis = Deno.env.get("TEST_REDIS_URL");
-  if (redis) env.REDIS_URL = redis;
+  if (redis) {
+    env.REDIS_URL = redis;
+    // Test servers share the Redis, not their events: each data dir is its own deployment.
+    env.REDIS_PREFIX = `test-${new URL(url).pathname.slice(1)}`;
+  }
   return env;
 }
 

@@ -78,7 +78,11 @@ export async function spawnServer(
   const flagsFor = { HOST: fullEnv.HOST, DATA_DIR: dataDir };
   let config; // for the flags only; a bad setting is the server's to refuse
   try {
-    config = loadConfig({ ...flagsFor, DATABASE_URL: fullEnv.DATABASE_URL });
+    config = loadConfig({
+      ...flagsFor,
+      DATABASE_URL: fullEnv.DATABASE_URL,
+      REDIS_URL: fullEnv.REDIS_URL,
+    });
   } catch {
     config = loadConfig(flagsFor);
   }

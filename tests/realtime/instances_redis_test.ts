@@ -1,5 +1,6 @@
 // Two instances of the services in this test process, on one store and one throwaway Redis:
 // the seam between them (the Redis broker) is real; only the process boundary is not.
+import { memoryLimiters } from "../../lib/limits.ts";
 import assert from "node:assert/strict";
 import { loadConfig } from "../../lib/config.ts";
 import { createLogger } from "../../lib/log.ts";
@@ -26,7 +27,7 @@ async function twoInstances() {
   const sockets: FakeSocket[] = [];
   async function instance() {
     const broker = await createRedisBroker({ url: redis.url, log });
-    const backends = { store, broker, presence: createMemoryPresence() };
+    const backends = { store, broker, presence: createMemoryPresence(), limiters: memoryLimiters };
     const services = await createServices(config, backends, log);
     opened.push({ services, broker });
     return {
