@@ -25,6 +25,8 @@ async function cluster(count: number, env: Record<string, string> = {}) {
   const shared = {
     DATABASE_URL: database.url,
     REDIS_URL: redis.url,
+    // One deployment: the same prefix for all (tests/helpers/backend.ts gives each data dir its own).
+    REDIS_PREFIX: `cluster-${crypto.randomUUID().slice(0, 8)}`,
     PRESENCE_TTL_S: String(TTL_S),
     PRESENCE_GRACE_MS: "200",
     ...env,
@@ -100,7 +102,10 @@ Deno.test({
       new: "a new and longer passphrase",
     });
     assert.ok(changed.ok, await changed.text());
-    const closed = await there.closed;
+    const closed = await Promise.race([
+      there.closed,
+      sleep(10_000).then(() => ({ code: "still open after 10 s" })),
+    ]);
     assert.equal(closed.code, 4001, "closed as a session that ended");
   },
 });
@@ -150,7 +155,7 @@ Deno.test({
     await waitUntil(() => b.all("ack").length >= 10, { what: "some acks" });
     const killedAt = Date.now();
     await one.stop("SIGKILL");
-    await b.closed;
+    await Promise.race([b.closed, sleep(10_000)]);
     const acked = new Map(b.all("ack").map((f) => [f.clientId, f.id]));
 
     const offline = await a.waitFor(

@@ -9,6 +9,12 @@ export const TEST_BACKEND: "sqlite" | "postgres" = Deno.env.get("TEST_POSTGRES_U
   ? "postgres"
   : "sqlite";
 
+/**
+ * Whether presence is shared through Redis: a killed process's users then stay online until
+ * PRESENCE_TTL_S passes (no process is left to release them), not until the next start.
+ */
+export const SHARED_PRESENCE = Boolean(Deno.env.get("TEST_REDIS_URL"));
+
 /** For `ignore:` on a test of the SQLite file itself (locks, checkpoints, bytes on disk). */
 export const sqliteOnly = TEST_BACKEND !== "sqlite";
 
