@@ -117,7 +117,7 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
   const client: RedisClient = await connectRedis({
     url,
     log,
-    name: "presence",
+    name: `presence:${instanceId}`,
     onReconnected() {
       sweepAfter = Date.now() + heartbeatMs;
       presence.refresh();
