@@ -42,8 +42,8 @@ export type RedisBroker = Broker & {
   onInterrupted(listener: () => void): () => void;
   /** This process's id on the channel. */
   readonly instanceId: string;
-  /** Both connections are up (for /healthz). */
-  connected(): boolean;
+  /** Whether both connections are up now (for /healthz). */
+  ready(): boolean;
   stats(): RedisBrokerStats;
 };
 
@@ -161,8 +161,8 @@ export async function createRedisBroker(options: RedisBrokerOptions): Promise<Re
       interruptedListeners.add(listener);
       return () => interruptedListeners.delete(listener);
     },
-    connected: () => pub.isReady && sub.isReady,
     stats: () => ({ ...stats }),
+    ready: () => pub.isReady && sub.isReady,
     async close() {
       flush();
       listeners.clear();
