@@ -31,7 +31,11 @@ export type Envelope =
   };
 
 export type Broker = {
-  /** Hands the envelope to every process's listeners, this one's included, in publish order. */
+  /**
+   * Hands the envelope to every process's listeners, this one's at once (before it returns),
+   * each in this publisher's order. Never throws: what cannot travel (the link between
+   * processes is down) is dropped, and the others learn it through onInterrupted.
+   */
   publish(envelope: Envelope): void;
   /** Listens to every envelope; returns the way to stop. */
   onEnvelope(listener: (envelope: Envelope) => void): () => void;

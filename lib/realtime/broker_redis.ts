@@ -54,7 +54,7 @@ export async function createRedisBroker(options: RedisBrokerOptions): Promise<Re
   const listeners = new Set<(envelope: Envelope) => void>();
   const interruptedListeners = new Set<() => void>();
   const stats: RedisBrokerStats = { published: 0, dropped: 0, interruptions: 0 };
-  let owesNotice = false; // dropped envelopes that the other instances have not heard about
+  let unannounced = 0; // envelopes dropped that the other instances have not heard about
 
   function interrupted() {
     stats.interruptions++;
@@ -107,15 +107,20 @@ export async function createRedisBroker(options: RedisBrokerOptions): Promise<Re
       () => stats.published += sending.length,
       () => {
         stats.dropped += sending.length;
-        owesNotice = true;
+        unannounced += sending.length;
       },
     );
   }
 
   function sendNotice() {
-    if (!owesNotice) return;
-    owesNotice = false;
-    send(instanceId + DROPPED, () => {}, () => owesNotice = true);
+    if (unannounced === 0) return;
+    const envelopes = unannounced;
+    unannounced = 0;
+    send(
+      instanceId + DROPPED,
+      () => log.warn("broker.dropped_while_down", { envelopes }),
+      () => unannounced += envelopes,
+    );
   }
 
   const pub: RedisClient = await connectRedis({

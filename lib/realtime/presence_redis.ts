@@ -24,6 +24,8 @@ export type RedisPresenceOptions = {
 export type RedisPresence = PresenceStore & {
   onExpired(listener: (userId: number) => void): () => void;
   readonly instanceId: string;
+  /** Whether its connection is up now (for /healthz). */
+  ready(): boolean;
   /** Refreshes this process's entries now (the heartbeat does it every ttl / 3). */
   refresh(): Promise<void>;
   /** Claims expired entries now (the sweeper does it every ttl / 10); returns who went offline. */
@@ -115,7 +117,7 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
   const client: RedisClient = await connectRedis({
     url,
     log,
-    name: "presence",
+    name: `presence:${instanceId}`,
     onReconnected() {
       sweepAfter = Date.now() + heartbeatMs;
       presence.refresh();
@@ -152,6 +154,7 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
       );
       return new Set(on);
     },
+    ready: () => client.isReady,
     onExpired(listener) {
       expiredListeners.add(listener);
       return () => expiredListeners.delete(listener);

@@ -31,8 +31,6 @@ export type RedisOptions = {
   log: Logger;
   /** Called when the connection is in use again after an outage (not on the first connect). */
   onReconnected?: () => void;
-  /** Called once when an outage starts (an error or a lost connection). */
-  onLost?: () => void;
   /** How long opening waits for a first connection; 5 s unless told. */
   connectTimeoutMs?: number;
 };
@@ -56,7 +54,6 @@ export async function connectRedis(options: RedisOptions): Promise<RedisClient> 
     if (!up || closing.has(client)) return;
     up = false;
     log.warn("redis.down", { connection: name, error: lastError });
-    options.onLost?.();
   };
   // Without an error listener, node's EventEmitter throws the error: a Redis restart would
   // kill the process.

@@ -59,6 +59,7 @@ test("while Redis is down holds still announce and onlineAmong answers from this
   const a = await d.instance();
   await a.hold(1);
   await d.redis.stop();
+  await waitUntil(() => !a.ready(), { what: "a to see Redis gone" });
   assert.equal(await a.hold(2), true, "announce: twice is harmless, never is not");
   assert.equal(await a.release(1), false, "left to expire and be reported");
   assert.deepEqual(await a.onlineAmong([1, 2, 3]), new Set([2]));

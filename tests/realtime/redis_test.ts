@@ -7,8 +7,9 @@ import { startRedis, withoutRedis } from "../helpers/redis.ts";
 const test = (name: string, fn: () => Promise<void>) =>
   Deno.test({ name, ignore: withoutRedis, fn });
 const quiet = createLogger("error", () => {});
+// 2 s: on a loaded box (load 9 on 2 cores) even a refusal once took longer than 0.5 s to arrive.
 const open = (url: string) =>
-  connectRedis({ url, name: "test", log: quiet, connectTimeoutMs: 500 });
+  connectRedis({ url, name: "test", log: quiet, connectTimeoutMs: 2000 });
 
 test("an unreachable Redis at start is one line naming it and why", async () => {
   await using redis = await startRedis();
