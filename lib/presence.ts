@@ -26,14 +26,32 @@ export function createPresence(deps: {
   const heldHere = new Set<number>();
   let stopped = false;
 
-  async function announce(userId: number, isOnline: boolean, lastSeenAt: number | null) {
-    const friends = await store.friends.friendsOf(userId);
-    events.toUsers(friends.map((f) => f.id), {
-      type: "presence",
-      userId,
-      online: isOnline,
-      lastSeenAt,
+  // One user's announcements go out in the order they were made, and one about coming or going
+  // only while it is still true here: each waits for queries, and on a pooled database an
+  // "offline" from a reload could otherwise overtake the "online" that followed it.
+  const announcing = new Map<number, Promise<void>>();
+  function announce(
+    userId: number,
+    isOnline: boolean,
+    lastSeenAt: number | null,
+    whileHeld?: boolean,
+  ) {
+    const previous = announcing.get(userId) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      const friends = await store.friends.friendsOf(userId);
+      if (whileHeld !== undefined && heldHere.has(userId) !== whileHeld) return; // no longer true
+      events.toUsers(friends.map((f) => f.id), {
+        type: "presence",
+        userId,
+        online: isOnline,
+        lastSeenAt,
+      });
     });
+    const settled = next.catch(() => {}).finally(() => {
+      if (announcing.get(userId) === settled) announcing.delete(userId);
+    });
+    announcing.set(userId, settled);
+    return next;
   }
 
   async function wentOffline(userId: number) {
@@ -43,7 +61,7 @@ export function createPresence(deps: {
     if (appearOffline) return; // friends saw nothing; last-seen stays put
     const at = now();
     await store.users.setLastSeen(userId, at);
-    await announce(userId, false, at);
+    await announce(userId, false, at, false);
   }
 
   // Every process that held the user vanished without releasing them (killed, or cut off from
@@ -94,7 +112,9 @@ export function createPresence(deps: {
       }
       if (heldHere.has(userId)) return;
       heldHere.add(userId);
-      if ((await online.hold(userId)) && !appearOffline) await announce(userId, true, null);
+      if ((await online.hold(userId)) && !appearOffline) {
+        await announce(userId, true, null, true);
+      }
     },
     /** Call after the user's socket left the hub. */
     disconnected(userId: number): void {

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { applyEvent, type MessageView, type Snapshot } from "../../lib/protocol.ts";
 import { LOBBY_ID } from "../../lib/wire.ts";
+import { SHARED_PRESENCE } from "../helpers/backend.ts";
 import { type Client, createClient } from "../helpers/client.ts";
 import { sleep } from "../helpers/wait.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
@@ -39,6 +40,11 @@ type Real = {
   /** How many of each socket's message frames were already checked. */
   checkedFrames: WeakMap<ChatSocket, number>;
   steps: number;
+  /**
+   * With presence shared through Redis, a stopped process's holds lapse within PRESENCE_TTL_S
+   * (tests/cluster checks when): until then, users it held may still show online.
+   */
+  lingering: Set<Name>;
 };
 
 const pair = (a: Name, b: Name) => [a, b].sort().join("|");
@@ -209,6 +215,7 @@ class Read implements fc.AsyncCommand<Model, Real> {
 class Restart implements fc.AsyncCommand<Model, Real> {
   check = () => true;
   async run(m: Model, r: Real) {
+    if (SHARED_PRESENCE) for (const [name, n] of m.sockets) if (n > 0) r.lingering.add(name);
     await r.server.shutdown();
     for (const list of r.sockets.values()) await Promise.all(list.map((s) => s.closed));
     r.server = await startTestServer({ ...ENV, DATA_DIR: r.dataDir });
@@ -262,6 +269,14 @@ const byId = (s: Snapshot) => ({
   conversations: [...s.conversations].sort((a, b) => a.id - b.id),
 });
 
+/** A snapshot without the presence of lingering users (see Real), which is not settled yet. */
+const settled = (r: Real, s: Snapshot): Snapshot => ({
+  ...s,
+  friends: s.friends.map((f) =>
+    r.lingering.has(f.username as Name) ? { ...f, online: false, lastSeenAt: null } : f
+  ),
+});
+
 async function checkInvariants(m: Model, r: Real) {
   await sleep(15); // presence timers (grace 0) and their store calls
   for (const list of r.sockets.values()) for (const socket of list) await barrier(socket);
@@ -271,6 +286,7 @@ async function checkInvariants(m: Model, r: Real) {
     const fresh = await services.snapshot(user);
     for (const friend of fresh.friends) {
       const open = (m.sockets.get(friend.username as Name) ?? 0) > 0;
+      if (!open && r.lingering.has(friend.username as Name)) continue;
       assert.equal(
         friend.online,
         open,
@@ -286,8 +302,8 @@ async function checkInvariants(m: Model, r: Real) {
     );
     for (const socket of r.sockets.get(name) ?? []) {
       assert.deepEqual(
-        byId(latestView(socket)),
-        byId(fresh),
+        settled(r, byId(latestView(socket))),
+        settled(r, byId(fresh)),
         `${name}: snapshot plus events equals a fresh snapshot`,
       );
       const frames = socket.all("message");
@@ -359,6 +375,7 @@ Deno.test({
             sent: new Map(),
             checkedFrames: new WeakMap(),
             steps: 0,
+            lingering: new Set(),
           };
           const model: Model = {
             registered: new Set(),
