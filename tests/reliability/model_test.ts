@@ -215,7 +215,7 @@ class Read implements fc.AsyncCommand<Model, Real> {
 class Restart implements fc.AsyncCommand<Model, Real> {
   check = () => true;
   async run(m: Model, r: Real) {
-    if (SHARED_PRESENCE) for (const [name, n] of m.sockets) if (n > 0) r.lingering.add(name);
+    if (SHARED_PRESENCE) { for (const [name, n] of m.sockets) if (n > 0) r.lingering.add(name); }
     await r.server.shutdown();
     for (const list of r.sockets.values()) await Promise.all(list.map((s) => s.closed));
     r.server = await startTestServer({ ...ENV, DATA_DIR: r.dataDir });
