@@ -184,3 +184,56 @@ Deno.test({
     await a.waitFor((f) => f.type === "presence" && f.online, 5000);
   },
 });
+
+Deno.test({
+  name:
+    "Redis restarted under load: instances carry on by themselves, sockets are told to resync, nothing acknowledged is lost",
+  ignore: skip,
+  async fn() {
+    await using c = await cluster(2, { MESSAGES_PER_10S: "1000" });
+    const [one, two] = c.instances;
+    const alice = createClient(one.origin);
+    await alice.register("alice");
+    const bob = createClient(two.origin);
+    await bob.register("bob");
+    await using a = await openChat(one.origin, alice);
+    await using b = await openChat(two.origin, bob);
+    let sending = true;
+    const acked: number[] = [];
+    const load = (async () => {
+      for (let i = 0; sending; i++) {
+        const answer = await a.say(LOBBY_ID, `under load ${i}`);
+        if (answer.type === "ack") acked.push(answer.id);
+        await sleep(5);
+      }
+    })();
+    await sleep(300);
+    await c.redis.restart({ downMs: 500 });
+    await b.waitFor((f) => f.type === "resync", 10_000); // bob may have missed some: reload
+    // Messages cross again once both instances are back on Redis.
+    const after = await waitUntil(async () => {
+      const answer = await a.say(LOBBY_ID, "after the restart");
+      if (answer.type !== "ack") return undefined;
+      return await b.waitFor((f) => f.type === "message" && f.message.id === answer.id, 1000)
+        .catch(() => undefined);
+    }, { timeoutMs: 10_000, what: "a message to cross after the restart", everyMs: 200 });
+    assert.ok(after);
+    sending = false;
+    await load;
+    assert.ok(one.process.pid && two.process.pid, "both still running");
+    assert.deepEqual(await (await fetch(`${two.origin}/healthz`)).json(), { ok: true });
+    // Everything acknowledged is stored: the whole Lobby history holds every acked id.
+    const reader = on(two, bob);
+    const stored = new Set<number>();
+    for (let before = Number.MAX_SAFE_INTEGER;;) {
+      const page = await (await reader.get(
+        `/api/conversations/${LOBBY_ID}/messages?limit=100&before=${before}`,
+      )).json() as { messages: { id: number }[]; hasMore: boolean };
+      for (const m of page.messages) stored.add(m.id);
+      if (!page.hasMore || page.messages.length === 0) break;
+      before = page.messages[0].id;
+    }
+    assert.ok(acked.length > 20, `${acked.length} acknowledged under load`);
+    for (const id of acked) assert.ok(stored.has(id), `acknowledged message ${id} is stored`);
+  },
+});
