@@ -1,7 +1,8 @@
-// `deno task bench [--quick] [--before=<git ref>]`: UgoChat against the practical limit (a bare
-// Deno hub), against Socket.IO on Node.js and, with --before, against an earlier commit of
-// itself, alternating, on 127.0.0.1, with the load generator in its own process. Prints a
-// table and writes bench/results/latest.json.
+// `deno task bench [--quick] [--before=<git ref>] [--backend=postgres]`: UgoChat against the
+// practical limit (a bare Deno hub), against Socket.IO on Node.js, with --before against an
+// earlier commit of itself, and with --backend=postgres against itself on PostgreSQL + Redis
+// (throwaway servers), alternating, on 127.0.0.1, with the load generator in its own process.
+// Prints a table and writes bench/results/latest.json.
 //
 // Nothing here imports lib/: each UgoChat checkout seeds its users (bench/seed.ts) and names
 // its server flags (bench/server_flags.ts) in a process of its own, so that a commit with
@@ -11,9 +12,13 @@ import type { Config as LoadConfig } from "./loadgen.ts";
 import type { Seeded } from "./seed.ts";
 import type { Kind } from "./wire.ts";
 
-/** What runs: a wire protocol's Kind, or `before`, the earlier UgoChat (its protocol: ugochat). */
-type Impl = Kind | "before";
-const protocolOf = (impl: Impl): Kind => impl === "before" ? "ugochat" : impl;
+/**
+ * What runs: a wire protocol's Kind, `before` (the earlier UgoChat) or `postgres` (this one on
+ * PostgreSQL and Redis); both speak ugochat.
+ */
+type Impl = Kind | "before" | "postgres";
+const protocolOf = (impl: Impl): Kind =>
+  impl === "before" || impl === "postgres" ? "ugochat" : impl;
 
 const APP_DIR = resolve(import.meta.dirname!, "..");
 
@@ -23,6 +28,7 @@ const wanted = (name: string) => !ONLY || ONLY.includes(name);
 // ugochat (and before) run with --cpu-prof, one <scenario>-<impl>-<repetition>.cpuprofile each.
 const PROFILE = Deno.args.includes("--profile");
 const BEFORE_REF = Deno.args.find((a) => a.startsWith("--before="))?.slice(9);
+const ON_POSTGRES = Deno.args.includes("--backend=postgres");
 const REPS = QUICK ? 1 : 3;
 const BENCH = resolve(APP_DIR, "bench");
 const RESULTS = `${BENCH}/results`;
@@ -44,7 +50,25 @@ if (import.meta.main) {
 `;
 const before = BEFORE_REF ? await checkOut(BEFORE_REF) : null;
 /** The UgoChat checkouts: this one and, with --before, the earlier commit in a temp dir. */
-const CHECKOUTS: Partial<Record<Impl, string>> = { ugochat: APP_DIR, before: before?.dir };
+const CHECKOUTS: Partial<Record<Impl, string>> = {
+  ugochat: APP_DIR,
+  before: before?.dir,
+  postgres: APP_DIR,
+};
+/** With --backend=postgres: one throwaway PostgreSQL and Redis for the whole run. */
+const shared = ON_POSTGRES ? await startSharedServers() : null;
+
+async function startSharedServers() {
+  const { startPostgres } = await import("../tests/helpers/postgres.ts");
+  const { startRedis } = await import("../tests/helpers/redis.ts");
+  const postgres = await startPostgres({ stopOnExit: true });
+  if (!postgres) {
+    throw new Error("--backend=postgres needs PostgreSQL (apt-get install postgresql)");
+  }
+  const redis = await startRedis();
+  globalThis.addEventListener("unload", () => void redis.stop());
+  return { postgres, redis };
+}
 
 async function commandExists(name: string): Promise<boolean> {
   try {
@@ -245,6 +269,8 @@ async function startServer(kind: Impl, users: number, dmPairs = false): Promise<
   }
   const checkout = CHECKOUTS[kind]!;
   const dataDir = await Deno.makeTempDir({ prefix: "ugochat-bench-" });
+  let onPostgres: Record<string, string> = {};
+  let dropDatabase = () => Promise.resolve();
   const databasePath = resolve(dataDir, "ugochat.db");
   // Real users and sessions, through the store of the checkout that is about to serve them.
   const seeded: { users: Seeded; dm: number[] } = JSON.parse(
@@ -258,7 +284,22 @@ async function startServer(kind: Impl, users: number, dmPairs = false): Promise<
       String(dmPairs ? users / 2 : 0),
     ]),
   );
+  if (kind === "postgres") {
+    // The seeded SQLite file, copied into a fresh database as an operator would move it.
+    const database = await shared!.postgres.freshDatabase();
+    dropDatabase = () => database[Symbol.asyncDispose]();
+    onPostgres = {
+      DATABASE_URL: database.url,
+      REDIS_URL: shared!.redis.url,
+      REDIS_PREFIX: `bench-${crypto.randomUUID().slice(0, 8)}`,
+    };
+    await runIn(APP_DIR, [Deno.execPath(), "task", "migrate-to-postgres"], {
+      DATA_DIR: dataDir,
+      DATABASE_URL: database.url,
+    });
+  }
   const env = {
+    ...onPostgres,
     PORT: "0",
     HOST: "127.0.0.1",
     DATA_DIR: dataDir,
@@ -296,6 +337,7 @@ async function startServer(kind: Impl, users: number, dmPairs = false): Promise<
     dm: dmPairs ? seeded.dm : undefined,
     async stop() {
       await p.stop();
+      await dropDatabase();
       await Deno.remove(dataDir, { recursive: true }).catch(() => {});
     },
   };
@@ -356,7 +398,7 @@ async function scenario(
   kinds: Impl[],
   run: (kind: Impl) => Promise<Record<string, unknown>>,
 ): Promise<Runs> {
-  const results: Runs = { reference: [], ugochat: [], socketio: [], before: [] };
+  const results: Runs = { reference: [], ugochat: [], socketio: [], before: [], postgres: [] };
   for (let rep = 0; rep < REPS; rep++) {
     const order = rep % 2 ? [...kinds].reverse() : kinds;
     for (const kind of order) {
@@ -371,7 +413,11 @@ async function scenario(
 type Runs = Record<Impl, Record<string, unknown>[]>;
 
 // before runs next to ugochat, so that the two see the machine in the same state.
-const UGOCHATS: Impl[] = before ? ["ugochat", "before"] : ["ugochat"];
+const UGOCHATS: Impl[] = [
+  "ugochat",
+  ...(before ? ["before" as const] : []),
+  ...(ON_POSTGRES ? ["postgres" as const] : []),
+];
 const KINDS: Impl[] = ["reference", ...UGOCHATS, ...(hasSocketio ? ["socketio" as const] : [])];
 const report: Record<string, unknown> = {};
 const PAYLOAD = 128;
@@ -383,12 +429,7 @@ function combine(
   lowerIsBetter = false,
 ) {
   const entry: Record<string, unknown> = {};
-  const kinds: Impl[] = [
-    "ugochat",
-    ...(before ? ["before" as const] : []),
-    "reference",
-    "socketio",
-  ];
+  const kinds: Impl[] = [...UGOCHATS, "reference", "socketio"];
   for (const kind of kinds) {
     if (!runs[kind].length) {
       entry[kind] = kind === "socketio" && socketioWanted && !hasSocketio ? "not run" : null;
@@ -419,6 +460,13 @@ function combine(
   };
   // Before and after are compared on every figure, not only the headline.
   if (before) entry.ratio_before = Object.fromEntries(fields.map((f) => [f, ratio("before", f)]));
+  // PostgreSQL + Redis against SQLite in the same run: postgres ÷ ugochat.
+  if (ON_POSTGRES) {
+    entry.ratio_postgres = Object.fromEntries(fields.map((f) => {
+      const [pg, lite] = [value("postgres", f), value("ugochat", f)];
+      return [f, typeof pg === "number" && typeof lite === "number" && lite ? pg / lite : null];
+    }));
+  }
   entry.headline = `${headline}${lowerIsBetter ? " (lower is better)" : ""}`;
   return entry;
 }
@@ -650,12 +698,7 @@ function printTable(r: Record<string, unknown>) {
   ) => (typeof v === "number"
     ? (Math.abs(v) >= 100 ? Math.round(v).toLocaleString("en") : v.toFixed(2))
     : String(v ?? "—"));
-  const kinds: Impl[] = [
-    "ugochat",
-    ...(before ? ["before" as const] : []),
-    "reference",
-    "socketio",
-  ];
+  const kinds: Impl[] = [...UGOCHATS, "reference", "socketio"];
   const rows: string[][] = [[
     "scenario",
     "figure",
@@ -663,6 +706,7 @@ function printTable(r: Record<string, unknown>) {
     "÷ reference",
     "÷ socketio",
     ...(before ? ["÷ before"] : []),
+    ...(ON_POSTGRES ? ["postgres ÷ sqlite"] : []),
   ]];
   const lines: [string, string][] = [
     ["fanout", "deliveries_per_s"],
@@ -694,6 +738,9 @@ function printTable(r: Record<string, unknown>) {
     const ratio = entry.ratio as unknown as Record<string, number | null>;
     const headline = String(entry.headline).startsWith(field);
     const ratioBefore = entry.ratio_before as unknown as Record<string, number | null> | undefined;
+    const ratioPostgres = entry.ratio_postgres as unknown as
+      | Record<string, number | null>
+      | undefined;
     rows.push([
       name,
       field,
@@ -701,6 +748,7 @@ function printTable(r: Record<string, unknown>) {
       headline ? fmt(ratio.reference) : "",
       headline ? fmt(ratio.socketio) : "",
       ...(before ? [fmt(ratioBefore?.[field])] : []),
+      ...(ON_POSTGRES ? [fmt(ratioPostgres?.[field])] : []),
     ]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
