@@ -4,6 +4,7 @@
 import type { Config } from "./config.ts";
 import { memoryLimiters } from "./limits.ts";
 import { createRedisLimiters } from "./limits_redis.ts";
+import { createRedisSocketSlots } from "./socket_slots_redis.ts";
 import type { Logger } from "./log.ts";
 import type { Broker } from "./realtime/broker.ts";
 import { createMemoryBroker } from "./realtime/broker_memory.ts";
@@ -37,6 +38,7 @@ export async function openBackends(config: Config, log: Logger): Promise<OpenedB
       broker,
       presence,
       limiters: shared?.limiters ?? memoryLimiters,
+      socketSlots: shared?.socketSlots,
       location: shared ? `${location} + redis://${new URL(config.REDIS_URL!).host}` : location,
       close,
       [Symbol.asyncDispose]: close,
@@ -56,10 +58,13 @@ async function openRedis(config: Config, log: Logger, closing: (() => Promise<vo
     closing.push(() => presence.close());
     const limits = await createRedisLimiters(options);
     closing.push(() => limits.close());
+    const socketSlots = await createRedisSocketSlots({ ...options, ttlS: config.PRESENCE_TTL_S });
+    closing.push(() => socketSlots.close());
     return {
       broker: broker as Broker,
       presence: presence as PresenceStore,
       limiters: limits.limiters,
+      socketSlots,
     };
   } catch (error) {
     // connectRedis says what went wrong in one line, without the password.

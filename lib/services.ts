@@ -8,6 +8,7 @@ import { createFriendships } from "./friendships.ts";
 import type { Logger } from "./log.ts";
 import { createMessages } from "./messages.ts";
 import type { Limiters } from "./limits.ts";
+import type { SocketSlots } from "./socket_slots_redis.ts";
 import { createHasher } from "./passwords.ts";
 import { createPresence } from "./presence.ts";
 import { type Broker, createEvents } from "./realtime/broker.ts";
@@ -26,6 +27,8 @@ export type Backends = {
   broker: Broker;
   presence: PresenceStore;
   limiters: Limiters;
+  /** Places for chat sockets counted across processes; absent: this process's count alone. */
+  socketSlots?: Pick<SocketSlots, "reserve">;
 };
 
 export type Services = {
@@ -47,6 +50,8 @@ export type Services = {
   messages: ReturnType<typeof createMessages>;
   /** What each chat socket's session needs. */
   socketSession: SessionDeps;
+  /** Places for chat sockets, per user, across every process (SOCKETS_PER_USER). */
+  socketSlots: Pick<SocketSlots, "reserve">;
   /** Everything a client needs to start: who they are, conversations, friends. */
   snapshot(user: User): Promise<Snapshot>;
   /** Closes every socket with 1001 and stops timers; the backends stay open. */
@@ -150,6 +155,7 @@ export async function createServices(
     friendships,
     conversations,
     messages,
+    socketSlots: backends.socketSlots ?? { reserve: () => Promise.resolve(() => {}) },
     socketSession: {
       hub,
       log,

@@ -11,10 +11,16 @@ import type { Services } from "../lib/services.ts";
 const SEQ = /^\d{1,15}$/;
 
 export function chatSocketRoutes(
-  services: Pick<Services, "config" | "hub" | "websockets" | "socketSession">,
+  services: Pick<Services, "config" | "hub" | "websockets" | "socketSession" | "socketSlots">,
 ) {
-  const { config, hub, websockets } = services;
-  return new Hono<AuthEnv>().get("/ws", (c) => {
+  const { config, hub, websockets, socketSlots } = services;
+  const tooMany = () =>
+    new AppError(
+      429,
+      "too_many_sockets",
+      `At most ${config.SOCKETS_PER_USER} open chat sockets per user.`,
+    );
+  return new Hono<AuthEnv>().get("/ws", async (c) => {
     if (c.req.header("Origin") !== ourOrigin(c, config)) {
       throw new AppError(403, "forbidden_origin", "The chat socket only opens from this site.");
     }
@@ -23,10 +29,13 @@ export function chatSocketRoutes(
     if (c.req.header("Upgrade")?.toLowerCase() !== "websocket" || !upgrade) {
       throw new AppError(426, "upgrade_required", "Open this with a WebSocket.");
     }
+    // This instance's count first (it holds through a Redis outage), then every instance's.
     const release = hub.reserve(session.user.id, config.SOCKETS_PER_USER);
-    if (!release) {
-      const message = `At most ${config.SOCKETS_PER_USER} open chat sockets per user.`;
-      throw new AppError(429, "too_many_sockets", message);
+    if (!release) throw tooMany();
+    const leave = await socketSlots.reserve(session.user.id, config.SOCKETS_PER_USER);
+    if (!leave) {
+      release();
+      throw tooMany();
     }
     const after = c.req.query("after");
     startSocketSession(services.socketSession, websockets.accept(upgrade), {
@@ -34,6 +43,7 @@ export function chatSocketRoutes(
       sessionKey: session.tokenHash.toHex(),
       after: after !== undefined && SEQ.test(after) ? Number(after) : null,
       release,
+      leave,
     });
     return c.body(null); // unused: the socket answered the upgrade itself
   });

@@ -47,7 +47,15 @@ export type SessionDeps = {
 export function startSocketSession(
   deps: SessionDeps,
   socket: ServerSocket,
-  who: { user: User; sessionKey: string; after: number | null; release: () => void },
+  who: {
+    user: User;
+    sessionKey: string;
+    after: number | null;
+    /** Ends the upgrade's reservation (the hub counts the socket once it is open). */
+    release: () => void;
+    /** Gives back the user's place among the sockets of every instance (on close). */
+    leave?: () => void;
+  },
 ): void {
   const { hub, handlers, log } = deps;
   const { user, after, release } = who;
@@ -207,6 +215,7 @@ export function startSocketSession(
 
   socket.onclose = (event) => {
     release();
+    who.leave?.();
     const left = hub.remove(connection);
     deps.disconnected(user);
     log.info("socket.close", {

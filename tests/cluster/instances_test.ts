@@ -130,6 +130,38 @@ Deno.test({
 });
 
 Deno.test({
+  name: "SOCKETS_PER_USER holds across instances: places taken on one count on the other",
+  ignore: skip,
+  async fn() {
+    await using c = await cluster(2, { SOCKETS_PER_USER: "2" });
+    const [one, two] = c.instances;
+    const alice = createClient(one.origin);
+    await alice.register("alice");
+    const elsewhere = on(two, alice);
+    const first = await openChat(one.origin, alice);
+    await using _second = await openChat(two.origin, elsewhere);
+    const third = await fetch(`${two.origin}/ws`, {
+      headers: {
+        Connection: "Upgrade",
+        Upgrade: "websocket",
+        "Sec-WebSocket-Version": "13",
+        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+        Origin: two.origin,
+        Cookie: elsewhere.cookieHeader,
+      },
+    });
+    await third.body?.cancel();
+    assert.equal(third.status, 429, "the third place is refused on the other instance");
+    await first.close(); // gives its place back, on every instance
+    await waitUntil(async () => {
+      const again = await openChat(two.origin, elsewhere).catch(() => null);
+      if (again) await again.close();
+      return again !== null;
+    }, { timeoutMs: 5000, what: "a place to free up", everyMs: 100 });
+  },
+});
+
+Deno.test({
   name:
     "kill -9 of an instance: its users' friends see them offline within the TTL, and they resume on another with nothing lost or doubled",
   ignore: skip,

@@ -50,7 +50,9 @@ Deno.test("60 MiB frames from five sockets at once are closed with 1009 as they 
     // What was written before the close came back sat in kernel buffers, not in the server.
     assert.ok(written < FRAME / 2, `the frame was refused before most of it was sent (${written})`);
   }
-  assert.ok(peak - baseline < 32, `RSS grew by ${(peak - baseline).toFixed(1)} MiB`);
+  // Five frames held would be 300 MiB; quiet runs grow by 3–10 MiB, a loaded machine (its
+  // collector behind) by up to about 32.
+  assert.ok(peak - baseline < 48, `RSS grew by ${(peak - baseline).toFixed(1)} MiB`);
   const health = await fetch(`${server.origin}/healthz`);
   assert.deepEqual(await health.json(), { ok: true }, "the server is up");
   assert.ok(MAX_FRAME_BYTES < chunk.length, "a single chunk is already over the limit");
