@@ -1,7 +1,7 @@
 // The message log in Chromium: where it lands, what it offers, how it reads time.
 import assert from "node:assert/strict";
 import { assertAccessible } from "../helpers/axe.ts";
-import { browserTest, launchBrowser } from "../helpers/browser.ts";
+import { browserTest, launchBrowser, newPage } from "../helpers/browser.ts";
 import { log, registerInBrowser, say, waitLive } from "../helpers/chat_page.ts";
 import { people } from "../helpers/people.ts";
 import { openChat } from "../helpers/socket.ts";
@@ -104,5 +104,44 @@ Deno.test(
     assert.equal(overlap, false, "the button sits outside the log");
     await button.click();
     await button.waitFor({ state: "detached" });
+  },
+);
+
+Deno.test(
+  "messages sit under Today, Yesterday or their date, and show the time once per group",
+  browserTest,
+  async () => {
+    await using server = await startTestServer();
+    const { bob, carol } = await people(server, "bob", "carol");
+    await using b = await openChat(server.origin, bob);
+    await using c = await openChat(server.origin, carol);
+    await b.say(1, "first from bob");
+    await b.say(1, "second from bob");
+    await b.say(1, "third from bob");
+    await c.say(1, "carol here");
+    await using browser = await launchBrowser();
+    const alice = await registerInBrowser(browser, server.origin, "alice");
+    const logBox = log(alice.page);
+    await logBox.getByText("carol here").waitFor();
+    assert.deepEqual(await logBox.locator(".day").allInnerTexts(), ["Today"]);
+    const shownTimes = logBox.locator(".message .meta:not(.sr-only) time");
+    assert.equal(await shownTimes.count(), 2, "one time for bob's three, one for carol's");
+    assert.match(await shownTimes.first().innerText(), /^\d\d:\d\d$/);
+    const full = await shownTimes.first().getAttribute("title");
+    assert.match(full ?? "", /^\d{4}-\d\d-\d\d \d\d:\d\d$/, "the full date on hover");
+    assert.match(
+      (await logBox.locator(".message.grouped").first().getAttribute("title")) ?? "",
+      /^\d{4}-\d\d-\d\d \d\d:\d\d$/,
+    );
+
+    for (const [days, label] of [[1, /^Yesterday$/], [3, /^[A-Z][a-z]+day, /]] as const) {
+      const { context, page } = await newPage(browser); // a reader days later
+      await context.addCookies(await alice.context.cookies());
+      await context.clock.setSystemTime(Date.now() + days * 86_400_000);
+      await page.goto(server.origin);
+      await waitLive(page);
+      assert.match(await log(page).locator(".day").first().innerText(), label);
+      await context.close();
+    }
   },
 );
