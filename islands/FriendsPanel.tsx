@@ -43,7 +43,13 @@ function FriendsPanel(props: Props) {
         Close
       </button>
       <Me store={store} me={snapshot.me} />
-      <ConversationList store={store} conversations={snapshot.conversations} activeId={activeId} />
+      <ConversationList
+        store={store}
+        conversations={snapshot.conversations}
+        activeId={activeId}
+        meId={snapshot.me.id}
+        friends={snapshot.friends}
+      />
       <FriendsSection store={store} snapshot={snapshot} />
     </aside>
   );

@@ -72,7 +72,9 @@ export function MessageLog(
   useLayoutEffect(() => {
     const el = log.current;
     if (!el || !loaded) return;
-    if (readBefore === null) return setReadBefore(props.conversation?.lastReadId ?? 0);
+    if (readBefore === null) { // nothing unread at the open: no divider, until something is
+      return setReadBefore(unread > 0 ? props.conversation!.lastReadId : Infinity);
+    }
     if (!landed.current) {
       landed.current = true;
       land(el);
