@@ -8,6 +8,7 @@ import { useMounted } from "../components/LocalTime.tsx";
 import { island } from "../lib/islands.tsx";
 import { LOBBY_ID } from "../lib/wire.ts";
 import type { ConversationPart } from "./chat/state.ts";
+import { newElsewhere } from "./chat/unread.ts";
 import { chatStore } from "./chat/store.ts";
 
 function ConversationPane(props: ConversationPart & { title: string }) {
@@ -46,6 +47,11 @@ function ConversationPane(props: ConversationPart & { title: string }) {
           onClick={() => (store.drawerOpen.value = !store.drawerOpen.value)}
         >
           Friends
+          {mounted && newElsewhere(store.snapshot.value, activeId) && (
+            <span class="new-dot">
+              <span class="sr-only">(something new)</span>
+            </span>
+          )}
         </button>
         <h1>{activeId === LOBBY_ID ? `# ${title}` : `@ ${title}`}</h1>
       </header>

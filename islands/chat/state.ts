@@ -2,7 +2,6 @@
 // apply changes only the signals; what the page must then do (send, load, set a timer) it
 // returns as effects, which the store carries out. The pure functions below do the work.
 import { batch, signal } from "@preact/signals";
-import type { ClientFrame } from "../../lib/protocol.ts";
 import {
   applyEvent,
   LOBBY_ID,
@@ -250,16 +249,3 @@ export function expireTyping(typing: Typing, now: number): Typing {
 export const typingNames = (typing: Typing, conversationId: number): string[] => [
   ...(typing.get(conversationId)?.keys() ?? []),
 ];
-
-// ---- unread ----
-
-/** The read receipt to send for the open conversation, or null when it is read already. */
-export function readReceipt(
-  snapshot: Snapshot | null,
-  activeId: number,
-): Extract<ClientFrame, { type: "read" }> | null {
-  const conversation = snapshot?.conversations.find((c) => c.id === activeId);
-  const latest = conversation?.latest;
-  if (!conversation || !latest || latest.id <= conversation.lastReadId) return null;
-  return { type: "read", conversationId: conversation.id, messageId: latest.id };
-}

@@ -1,13 +1,15 @@
 // The page's chat client: the state, fed by the socket, plus what the person can do.
 // On the server each island builds a throwaway store from its own props; in the browser
 // there is one store for the page, fed by both islands' props and then by the socket.
+import { effect } from "@preact/signals";
 import type { ClientFrame } from "../../lib/protocol.ts";
 import { applyEvent, LOBBY_ID, type Snapshot } from "../../lib/wire.ts";
 import * as api from "./api.ts";
 import { forgetSaved, savedDrafts, saveDraft } from "./saved.ts";
 import { createOutbox } from "./outbox.ts";
 import { type ChatSocket, createChatSocket } from "./socket.ts";
-import { createChatState, type Effect, readReceipt } from "./state.ts";
+import { createChatState, type Effect } from "./state.ts";
+import { readReceipt, unreadTotal } from "./unread.ts";
 
 export function createChatStore() {
   const state = createChatState();
@@ -78,6 +80,11 @@ export function createChatStore() {
       socket.start(options.snapshot);
       document.addEventListener("visibilitychange", () => markActiveRead());
       const userId = options.snapshot.me.id;
+      const title = document.title;
+      effect(() => { // the tab says how much waits unread: "(3) UgoChat"
+        const total = unreadTotal(state.snapshot.value);
+        document.title = total ? `(${total}) ${title}` : title;
+      });
       const drafts = Object.entries(savedDrafts(userId)).map(([id, text]) => [Number(id), text]);
       state.drafts.value = new Map(drafts as [number, string][]);
       document.addEventListener("submit", (event) => {

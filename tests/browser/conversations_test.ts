@@ -52,3 +52,39 @@ Deno.test(
     await alice.page.getByRole("button", { name: /^@ carol.*\(not friends\)/ }).waitFor();
   },
 );
+
+Deno.test(
+  "the tab title counts what is unread, and on a phone the Friends button shows a dot for news",
+  browserTest,
+  async () => {
+    await using server = await startTestServer();
+    await using browser = await launchBrowser();
+    const alice = await registerInBrowser(browser, server.origin, "alice", {
+      width: 390,
+      height: 760,
+    });
+    const { page } = alice;
+    const toggle = page.getByRole("button", { name: /^Friends/ });
+    const dot = toggle.locator(".new-dot");
+    assert.equal(await page.title(), "UgoChat");
+    assert.equal(await dot.count(), 0);
+    const { bob } = await people(server, "bob");
+    await (await bob.post("/api/friends/requests", { username: "alice" })).body?.cancel();
+    await page.getByRole("button", { name: "Friends (something new)" }).waitFor();
+    await toggle.click();
+    await page.getByRole("button", { name: "Accept bob" }).click();
+    await page.getByRole("button", { name: "Close" }).click();
+    await dot.waitFor({ state: "detached" });
+
+    await using b = await bob.chat();
+    const dm = await openDirect(bob, "alice");
+    await b.say(dm, "one");
+    await b.say(dm, "two");
+    await page.waitForFunction(() => document.title === "(2) UgoChat");
+    await dot.waitFor();
+    await toggle.click();
+    await page.getByRole("button", { name: /^@ bob/ }).click();
+    await page.waitForFunction(() => document.title === "UgoChat");
+    assert.equal(await dot.count(), 0);
+  },
+);
