@@ -9,7 +9,7 @@ import type { Report } from "./ActionButton.tsx";
 type Menu = "closed" | "open" | "remove" | "block";
 
 export function FriendItem(
-  props: { store: ChatStore; friend: FriendView; presence: string; report: Report },
+  props: { store: ChatStore; friend: FriendView; presence: string; known: boolean; report: Report },
 ) {
   const { friend, report } = props;
   const [menu, setMenu] = useState<Menu>("closed");
@@ -30,7 +30,7 @@ export function FriendItem(
   return (
     <li class="friend" onKeyDown={(e) => e.key === "Escape" && menu !== "closed" && close()}>
       <span
-        class={`dot ${friend.online ? "online" : friend.lastSeenAt ? "away" : "offline"}`}
+        class={`dot ${!props.known ? "unknown" : friend.online ? "online" : "offline"}`}
         aria-hidden="true"
       />
       <button

@@ -78,7 +78,11 @@ export function createChatStore() {
         onConnection: (connection) => (state.connection.value = connection),
       });
       socket.start(options.snapshot);
-      document.addEventListener("visibilitychange", () => markActiveRead());
+      document.addEventListener("visibilitychange", () => {
+        markActiveRead();
+        if (document.visibilityState === "visible") socket?.reconnectNow();
+      });
+      addEventListener("online", () => socket?.reconnectNow());
       const userId = options.snapshot.me.id;
       const title = document.title;
       effect(() => { // the tab says how much waits unread: "(3) UgoChat"

@@ -1,7 +1,7 @@
 // Friend actions in Chromium: when one fails, the page says so where the person is looking.
 import assert from "node:assert/strict";
 import { browserTest, launchBrowser } from "../helpers/browser.ts";
-import { registerInBrowser } from "../helpers/chat_page.ts";
+import { befriendInBrowser, friendItem, registerInBrowser } from "../helpers/chat_page.ts";
 import { people } from "../helpers/people.ts";
 import { startTestServer } from "../helpers/server.ts";
 
@@ -51,5 +51,23 @@ Deno.test(
     await bob.page.getByRole("button", { name: "Decline alice" }).click();
     await bob.page.getByText("alice wants to be friends").waitFor({ state: "detached" });
     assert.equal(await bob.page.locator("#friends-alert").innerText(), "", "success clears it");
+  },
+);
+
+Deno.test(
+  "an online friend's dot is green, an offline one's grey with “last seen”, never red",
+  browserTest,
+  async () => {
+    await using server = await startTestServer({ PRESENCE_GRACE_MS: "200" });
+    await using browser = await launchBrowser();
+    const alice = await registerInBrowser(browser, server.origin, "alice");
+    const bob = await registerInBrowser(browser, server.origin, "bob");
+    await befriendInBrowser(alice, "alice", bob, "bob");
+    const dot = friendItem(alice.page, "bob").locator(".dot");
+    const colour = () => dot.evaluate((el) => getComputedStyle(el).backgroundColor);
+    assert.equal(await colour(), "rgb(21, 128, 61)", "green");
+    await bob.context.close();
+    await friendItem(alice.page, "bob").getByText(/^last seen /).waitFor({ timeout: 15_000 });
+    assert.equal(await colour(), "rgb(107, 114, 128)", "grey");
   },
 );
