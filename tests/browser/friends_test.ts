@@ -71,3 +71,25 @@ Deno.test(
     assert.equal(await colour(), "rgb(107, 114, 128)", "grey");
   },
 );
+
+Deno.test(
+  "Add friend has a visible button, and its message goes once bob answers",
+  browserTest,
+  async () => {
+    await using server = await startTestServer();
+    await using browser = await launchBrowser();
+    const alice = await registerInBrowser(browser, server.origin, "alice");
+    const { bob } = await people(server, "bob");
+    await alice.page.getByLabel("Add friend").fill("bob");
+    await alice.page.getByRole("button", { name: "Send request" }).click();
+    await alice.page.getByText("Request sent to bob.").waitFor();
+    await alice.page.getByLabel("Add friend").fill("bob");
+    await alice.page.getByRole("button", { name: "Send request" }).click();
+    await alice.page.getByText("You already asked bob.").waitFor();
+
+    await (await bob.post("/api/friends/requests/alice/accept")).body?.cancel();
+    await friendItem(alice.page, "bob").waitFor();
+    await alice.page.getByText("You already asked bob.").waitFor({ state: "detached" });
+    assert.equal(await alice.page.locator("#add-friend-feedback").innerText(), "");
+  },
+);

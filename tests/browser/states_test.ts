@@ -27,9 +27,13 @@ Deno.test(
     const dm = await openDirect(bob, "alice");
     for (let n = 1; n <= 60; n++) await b.say(dm, `dm ${n}`);
 
-    let release = () => {};
+    // A slow network: each page of history waits until the test lets one more through.
+    let allowed = 0;
+    let asked = 0;
+    const release = () => allowed++;
     await alice.page.route("**/api/conversations/*/messages*", async (route) => {
-      await new Promise<void>((go) => (release = go)); // a slow network, one page at a time
+      const turn = asked++;
+      while (allowed <= turn) await new Promise((wait) => setTimeout(wait, 20));
       await route.continue();
     });
     await alice.page.getByRole("button", { name: /^@ bob/ }).click();
