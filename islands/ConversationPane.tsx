@@ -2,6 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { Composer } from "../components/conversation/Composer.tsx";
 import { FailedBar } from "../components/conversation/FailedBar.tsx";
+import { ProfileCard } from "../components/conversation/ProfileCard.tsx";
 import { MessageLog } from "../components/conversation/MessageLog.tsx";
 import { TypingLine } from "../components/conversation/TypingLine.tsx";
 import { useMounted } from "../components/LocalTime.tsx";
@@ -35,6 +36,7 @@ function ConversationPane(props: ConversationPart & { title: string }) {
   const me = store.me.value ?? props.me;
   const connection = store.connection.value;
   const historyError = store.historyError.value;
+  const profile = store.profile.value;
 
   return (
     <main class="conversation" data-ready={mounted ? "" : undefined} data-connection={connection}>
@@ -74,6 +76,9 @@ function ConversationPane(props: ConversationPart & { title: string }) {
         pending={pending}
         meId={me.id}
       />
+      {profile && store.snapshot.value && (
+        <ProfileCard store={store} user={profile.user} snapshot={store.snapshot.value} />
+      )}
       <FailedBar store={store} pending={pending} />
       <TypingLine store={store} conversationId={activeId} />
       <Composer store={store} conversationId={activeId} title={title} />

@@ -2,7 +2,7 @@
 // one that was unread when the conversation was opened, a separator for each day, then our
 // own not yet stored.
 import type { PendingMessage } from "../../islands/chat/state.ts";
-import type { MessageView } from "../../lib/wire.ts";
+import type { MessageView, UserView } from "../../lib/wire.ts";
 import { dayLabel, sameDay, useMounted } from "../LocalTime.tsx";
 import { groupedWith, MessageItem } from "./MessageItem.tsx";
 import { PendingItem } from "./PendingItem.tsx";
@@ -13,6 +13,7 @@ export function MessageList(
     pending: PendingMessage[];
     meId: number;
     readBefore: number | null;
+    onName?: (user: UserView, from: HTMLElement) => void;
   },
 ) {
   const { messages, meId, readBefore } = props;
@@ -40,6 +41,7 @@ export function MessageList(
           mine={message.sender.id === meId}
           grouped={message.id !== firstUnread && groupedWith(message, messages[i - 1])}
           local={local}
+          onName={props.onName}
         />,
       ])}
       {props.pending.map((p) => <PendingItem key={p.clientId} pending={p} />)}

@@ -160,6 +160,7 @@ export function MessageLog(
           pending={props.pending}
           meId={meId}
           readBefore={readBefore}
+          onName={(user, from) => store.showProfile(user, from)}
         />
       </div>
       {unseen > 0 && !store.atBottom.value && (

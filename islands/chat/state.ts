@@ -56,6 +56,8 @@ export function createChatState(now: () => number = Date.now) {
     drawerOpen: signal(false),
     /** Whether the reader sees the newest message: only then does it count as read. */
     atBottom: signal(true),
+    /** Whose profile card is open, and the name it was opened from (focus returns there). */
+    profile: signal<{ user: UserView; from: HTMLElement | null } | null>(null),
     /** What was typed and not sent, per conversation. */
     drafts: signal(new Map<number, string>()),
     /** The last history load that failed, shown in its conversation until one succeeds. */

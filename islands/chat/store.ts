@@ -3,7 +3,7 @@
 // there is one store for the page, fed by both islands' props and then by the socket.
 import { effect } from "@preact/signals";
 import type { ClientFrame } from "../../lib/protocol.ts";
-import { applyEvent, LOBBY_ID, type Snapshot } from "../../lib/wire.ts";
+import { applyEvent, LOBBY_ID, type Snapshot, type UserView } from "../../lib/wire.ts";
 import * as api from "./api.ts";
 import { forgetSaved, savedDrafts, saveDraft } from "./saved.ts";
 import { createOutbox } from "./outbox.ts";
@@ -95,6 +95,16 @@ export function createChatStore() {
         const form = event.target as HTMLFormElement;
         if (form.getAttribute("action") === "/logout") forgetSaved(userId);
       });
+    },
+
+    showProfile(user: UserView, from: HTMLElement | null) {
+      state.profile.value = { user, from };
+    },
+
+    closeProfile() {
+      const from = state.profile.value?.from;
+      state.profile.value = null;
+      from?.focus();
     },
 
     /** Keeps what is typed for one conversation, here and in the browser's storage. */

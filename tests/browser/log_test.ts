@@ -145,3 +145,26 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "switching conversations right after scrolling raises no page error",
+  browserTest,
+  async () => {
+    await using server = await startTestServer({ MESSAGES_PER_10S: "1000" });
+    const { bob } = await people(server, "bob");
+    await using b = await openChat(server.origin, bob);
+    for (let n = 1; n <= 60; n++) await b.say(1, `message number ${n}`);
+    await using browser = await launchBrowser(); // closing it fails on any uncaught page error
+    const alice = await registerInBrowser(browser, server.origin, "alice");
+    await (await bob.post("/api/friends/requests", { username: "alice" })).body?.cancel();
+    await alice.page.getByRole("button", { name: "Accept bob" }).click();
+    await alice.page.getByRole("button", { name: "bob", exact: true }).click();
+    for (let round = 0; round < 5; round++) {
+      await alice.page.getByRole("button", { name: /^# Lobby/ }).click();
+      await log(alice.page).evaluate((el) => (el.scrollTop = 0));
+      await alice.page.getByRole("button", { name: /^@ bob/ }).click();
+    }
+    await alice.page.waitForTimeout(300);
+    assert.deepEqual(alice.errors, []);
+  },
+);
