@@ -3,6 +3,8 @@ import { useEffect, useRef } from "preact/hooks";
 import type { ChatStore } from "../../islands/chat/store.ts";
 import { MAX_MESSAGE_CHARS, TYPING_EVERY_MS } from "../../lib/wire.ts";
 
+const TYPING_MARGIN_MS = 100; // frames arrive with jitter; a repeat a hair early is dropped
+
 export function Composer(props: { store: ChatStore; conversationId: number; title: string }) {
   const { store, conversationId } = props;
   const text = store.drafts.value.get(conversationId) ?? ""; // each conversation keeps its own
@@ -10,6 +12,21 @@ export function Composer(props: { store: ChatStore; conversationId: number; titl
   const lastTyping = useRef(0);
   const input = useRef<HTMLTextAreaElement>(null);
   useEffect(() => input.current?.focus(), [props.title]);
+  // Typing is announced at most every TYPING_EVERY_MS (the server drops more). A keystroke
+  // inside that wait is announced when it ends, so typing again right after sending shows.
+  const typingTimer = useRef<ReturnType<typeof setTimeout>>();
+  useEffect(() => () => clearTimeout(typingTimer.current), []);
+  function announceTyping() {
+    const wait = lastTyping.current + TYPING_EVERY_MS + TYPING_MARGIN_MS - Date.now();
+    if (wait <= 0) {
+      lastTyping.current = Date.now();
+      return store.typingNow();
+    }
+    typingTimer.current ??= setTimeout(() => {
+      typingTimer.current = undefined;
+      if (input.current?.value.trim()) announceTyping();
+    }, wait);
+  }
   function send() {
     if (!text.trim()) return;
     props.store.send(text);
@@ -33,10 +50,7 @@ export function Composer(props: { store: ChatStore; conversationId: number; titl
         placeholder={`Message ${props.title}`}
         onInput={(e) => {
           setText(e.currentTarget.value);
-          if (Date.now() - lastTyping.current > TYPING_EVERY_MS) {
-            lastTyping.current = Date.now();
-            props.store.typingNow();
-          }
+          announceTyping();
         }}
         onKeyDown={(e) => {
           if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {

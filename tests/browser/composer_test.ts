@@ -57,3 +57,27 @@ Deno.test(
     assert.deepEqual(left.filter((k) => k.startsWith("ugochat:")), []);
   },
 );
+
+Deno.test(
+  "bob typing shows for alice, goes when he sends, shows again when he types right after, then expires",
+  browserTest,
+  async () => {
+    await using server = await startTestServer();
+    await using browser = await launchBrowser();
+    const alice = await registerInBrowser(browser, server.origin, "alice");
+    const bob = await registerInBrowser(browser, server.origin, "bob");
+    const typing = alice.page.getByText("bob is typing…");
+    await composer(bob.page).pressSequentially("hello");
+    await typing.waitFor();
+    await composer(bob.page).press("Enter");
+    await log(alice.page).getByText("hello").waitFor();
+    await typing.waitFor({ state: "detached", timeout: 1_000 });
+
+    await composer(bob.page).pressSequentially("and more");
+    await typing.waitFor({ timeout: 3_000 });
+    const stopped = Date.now();
+    await typing.waitFor({ state: "detached", timeout: 7_000 });
+    const goneAfterMs = Date.now() - stopped;
+    assert.ok(goneAfterMs < 6_500, `gone ${goneAfterMs} ms after bob stopped`);
+  },
+);
