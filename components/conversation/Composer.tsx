@@ -1,6 +1,7 @@
 // The message box, holding the open conversation's draft: Enter sends, Shift+Enter breaks the line, typing is announced (rate-limited).
 import { useEffect, useRef } from "preact/hooks";
 import type { ChatStore } from "../../islands/chat/store.ts";
+import { NARROW_QUERY } from "../useNarrow.ts";
 import { MAX_MESSAGE_CHARS, TYPING_EVERY_MS } from "../../lib/wire.ts";
 
 const TYPING_MARGIN_MS = 100; // frames arrive with jitter; a repeat a hair early is dropped
@@ -11,7 +12,9 @@ export function Composer(props: { store: ChatStore; conversationId: number; titl
   const setText = (value: string) => store.setDraft(conversationId, value);
   const lastTyping = useRef(0);
   const input = useRef<HTMLTextAreaElement>(null);
-  useEffect(() => input.current?.focus(), [props.title]);
+  useEffect(() => { // not on a phone: the keyboard would pop up over the conversation
+    if (!matchMedia(`${NARROW_QUERY}, (pointer: coarse)`).matches) input.current?.focus();
+  }, [props.title]);
   // Typing is announced at most every TYPING_EVERY_MS (the server drops more). A keystroke
   // inside that wait is announced when it ends, so typing again right after sending shows.
   const typingTimer = useRef<ReturnType<typeof setTimeout>>();

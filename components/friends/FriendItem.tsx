@@ -1,6 +1,6 @@
 // One friend: presence, a button that opens the direct conversation, and a menu with
 // "Remove friend" and "Block", each asking for confirmation first.
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import * as api from "../../islands/chat/api.ts";
 import type { ChatStore } from "../../islands/chat/store.ts";
 import type { FriendView } from "../../lib/wire.ts";
@@ -19,6 +19,20 @@ export function FriendItem(
     toggle.current?.focus();
   };
   const menuId = `friend-menu-${friend.id}`;
+  const menuBox = useRef<HTMLDivElement>(null);
+  // Opening the menu, or its confirmation, puts focus on its first button.
+  useEffect(() => {
+    if (menu !== "closed") menuBox.current?.querySelector<HTMLElement>("button")?.focus();
+  }, [menu]);
+  /** Arrow keys move between the menu's buttons, round and round. */
+  function arrows(e: KeyboardEvent) {
+    const step = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 }[e.key];
+    if (!step || !menuBox.current) return;
+    e.preventDefault();
+    const buttons = [...menuBox.current.querySelectorAll<HTMLElement>("button")];
+    const at = buttons.indexOf(document.activeElement as HTMLElement);
+    buttons[(at + step + buttons.length) % buttons.length]?.focus();
+  }
   async function confirm() {
     const remove = menu === "remove";
     const result = remove
@@ -56,21 +70,26 @@ export function FriendItem(
         ⋯
       </button>
       {menu !== "closed" && (
-        <div id={menuId} class="menu" role="group" aria-label={`Actions for ${friend.username}`}>
+        <div
+          id={menuId}
+          ref={menuBox}
+          class="menu"
+          role="group"
+          aria-label={`Actions for ${friend.username}`}
+          onKeyDown={arrows}
+        >
           {menu === "open"
             ? (
               <>
                 <button
                   type="button"
-                  autoFocus
                   onClick={() => setMenu("remove")}
                 >
                   Remove friend
                 </button>
                 <button
                   type="button"
-                  onClick={() =>
-                    setMenu("block")}
+                  onClick={() => setMenu("block")}
                 >
                   Block
                 </button>
@@ -83,7 +102,7 @@ export function FriendItem(
                     ? `Remove ${friend.username} from your friends?`
                     : `Block ${friend.username}? They will not be able to message you.`}
                 </p>
-                <button type="button" class="danger" autoFocus onClick={confirm}>
+                <button type="button" class="danger" onClick={confirm}>
                   {menu === "remove" ? "Remove" : "Block"}
                 </button>
                 <button type="button" onClick={close}>Cancel</button>
