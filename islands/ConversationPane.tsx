@@ -3,6 +3,8 @@ import { useEffect, useState } from "preact/hooks";
 import { Composer } from "../components/conversation/Composer.tsx";
 import { FailedBar } from "../components/conversation/FailedBar.tsx";
 import { ProfileCard } from "../components/conversation/ProfileCard.tsx";
+import { QuickSwitcher } from "../components/conversation/QuickSwitcher.tsx";
+import { ShortcutsDialog } from "../components/conversation/ShortcutsDialog.tsx";
 import { MessageLog } from "../components/conversation/MessageLog.tsx";
 import { TypingLine } from "../components/conversation/TypingLine.tsx";
 import { useMounted } from "../components/LocalTime.tsx";
@@ -10,6 +12,7 @@ import { island } from "../lib/islands.tsx";
 import { LOBBY_ID } from "../lib/wire.ts";
 import type { ConversationPart } from "./chat/state.ts";
 import { newElsewhere } from "./chat/unread.ts";
+import { shortcut } from "./chat/shortcuts.ts";
 import { chatStore } from "./chat/store.ts";
 
 function ConversationPane(props: ConversationPart & { title: string }) {
@@ -20,9 +23,12 @@ function ConversationPane(props: ConversationPart & { title: string }) {
   });
   const mounted = useMounted();
   useEffect(() => {
-    const markReadOnEscape = (e: KeyboardEvent) => e.key === "Escape" && store.markActiveRead(true);
-    document.addEventListener("keydown", markReadOnEscape);
-    return () => document.removeEventListener("keydown", markReadOnEscape);
+    const onKey = (e: KeyboardEvent) => {
+      if (shortcut(store, e)) return;
+      if (e.key === "Escape" && !store.dialog.value) store.markActiveRead(true);
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
   }, []);
   const activeId = mounted ? store.activeId.value : props.activeId;
   const conversation = store.snapshot.value?.conversations.find((c) => c.id === activeId);
@@ -37,6 +43,7 @@ function ConversationPane(props: ConversationPart & { title: string }) {
   const connection = store.connection.value;
   const historyError = store.historyError.value;
   const profile = store.profile.value;
+  const closeDialog = () => (store.dialog.value = null);
 
   return (
     <main class="conversation" data-ready={mounted ? "" : undefined} data-connection={connection}>
@@ -79,6 +86,8 @@ function ConversationPane(props: ConversationPart & { title: string }) {
       {profile && store.snapshot.value && (
         <ProfileCard store={store} user={profile.user} snapshot={store.snapshot.value} />
       )}
+      {store.dialog.value === "shortcuts" && <ShortcutsDialog onClose={closeDialog} />}
+      {store.dialog.value === "switcher" && <QuickSwitcher store={store} onClose={closeDialog} />}
       <FailedBar store={store} pending={pending} />
       <TypingLine store={store} conversationId={activeId} />
       <Composer store={store} conversationId={activeId} title={title} />

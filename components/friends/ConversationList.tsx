@@ -77,7 +77,8 @@ const when = (at: number) => {
 export const unreadBadge = (unread: number) =>
   unread >= UNREAD_CAP ? `${UNREAD_CAP}+` : String(unread);
 
-function byRecency(conversations: ConversationView[]): ConversationView[] {
+/** The list's order, which Alt+↑/↓ follow too: the Lobby, then the latest activity first. */
+export function byRecency(conversations: ConversationView[]): ConversationView[] {
   return [...conversations].sort((a, b) => {
     if (a.kind !== b.kind) return a.kind === "lobby" ? -1 : 1;
     return (b.latest?.id ?? 0) - (a.latest?.id ?? 0) || b.id - a.id;

@@ -58,6 +58,8 @@ export function createChatState(now: () => number = Date.now) {
     atBottom: signal(true),
     /** Whose profile card is open, and the name it was opened from (focus returns there). */
     profile: signal<{ user: UserView; from: HTMLElement | null } | null>(null),
+    /** The open dialog: the keyboard shortcuts, or the quick switcher. */
+    dialog: signal<"shortcuts" | "switcher" | null>(null),
     /** What was typed and not sent, per conversation. */
     drafts: signal(new Map<number, string>()),
     /** The last history load that failed, shown in its conversation until one succeeds. */
