@@ -1,9 +1,12 @@
-// The message box, holding the open conversation's draft: Enter sends, Shift+Enter breaks the line, typing is announced (rate-limited).
+// The message box, holding the open conversation's draft: Enter sends, Shift+Enter breaks
+// the line, typing is announced (rate-limited), and near the length limit a counter shows.
 import { useEffect, useRef } from "preact/hooks";
 import type { ChatStore } from "../../islands/chat/store.ts";
 import { NARROW_QUERY } from "../useNarrow.ts";
 import { MAX_MESSAGE_CHARS, TYPING_EVERY_MS } from "../../lib/wire.ts";
 
+/** The counter shows from here: far enough ahead to plan, not so early that it nags. */
+const COUNTER_FROM = MAX_MESSAGE_CHARS - 500;
 const TYPING_MARGIN_MS = 100; // frames arrive with jitter; a repeat a hair early is dropped
 
 export function Composer(props: { store: ChatStore; conversationId: number; title: string }) {
@@ -30,8 +33,10 @@ export function Composer(props: { store: ChatStore; conversationId: number; titl
       if (input.current?.value.trim()) announceTyping();
     }, wait);
   }
+  const length = [...text.trim()].length; // characters, as the server counts them
+  const over = length - MAX_MESSAGE_CHARS;
   function send() {
-    if (!text.trim()) return;
+    if (!text.trim() || over > 0) return; // never cut: the text stays for the writer to trim
     props.store.send(text);
     setText("");
   }
@@ -48,9 +53,10 @@ export function Composer(props: { store: ChatStore; conversationId: number; titl
         id="composer-input"
         ref={input}
         rows={2}
-        maxLength={MAX_MESSAGE_CHARS}
         value={text}
         placeholder={`Message ${props.title}`}
+        aria-invalid={over > 0 ? "true" : undefined}
+        aria-describedby={length >= COUNTER_FROM ? "composer-count" : undefined}
         onInput={(e) => {
           setText(e.currentTarget.value);
           announceTyping();
@@ -62,7 +68,14 @@ export function Composer(props: { store: ChatStore; conversationId: number; titl
           }
         }}
       />
-      <button type="submit" class="primary">Send</button>
+      <button type="submit" class="primary" disabled={over > 0}>Send</button>
+      {length >= COUNTER_FROM && (
+        <p id="composer-count" class={over > 0 ? "count field-error" : "count muted"}>
+          {over > 0
+            ? `${over} characters over the ${MAX_MESSAGE_CHARS}-character limit: shorten it to send.`
+            : `${-over} characters left`}
+        </p>
+      )}
     </form>
   );
 }

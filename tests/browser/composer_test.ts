@@ -81,3 +81,34 @@ Deno.test(
     assert.ok(goneAfterMs < 6_500, `gone ${goneAfterMs} ms after bob stopped`);
   },
 );
+
+Deno.test(
+  "the composer grows up to a third of the screen; near 4000 characters a counter shows, and over it Send is disabled and nothing is cut",
+  browserTest,
+  async () => {
+    await using server = await startTestServer();
+    await using browser = await launchBrowser();
+    const { page } = await registerInBrowser(browser, server.origin, "alice", {
+      width: 1000,
+      height: 720,
+    });
+    const box = composer(page);
+    const height = () => box.evaluate((el) => el.getBoundingClientRect().height);
+    await box.fill("one line");
+    const one = await height();
+    await box.fill("1\n2\n3\n4\n5\n6");
+    assert.ok((await height()) > one * 1.5, "six lines make it taller");
+    await box.fill(Array.from({ length: 80 }, (_, i) => `line ${i}`).join("\n"));
+    assert.ok((await height()) <= 720 / 3 + 1, "no taller than a third of the screen");
+    assert.ok(await box.evaluate((el) => el.scrollHeight > el.clientHeight), "then it scrolls");
+
+    await box.fill("a".repeat(3600));
+    await page.getByText("400 characters left").waitFor();
+    await box.fill("a".repeat(4010));
+    await page.getByText("10 characters over the 4000-character limit").waitFor();
+    assert.equal(await page.getByRole("button", { name: "Send", exact: true }).isDisabled(), true);
+    await box.press("Enter");
+    assert.equal((await box.inputValue()).length, 4010, "nothing cut, nothing sent");
+    assert.equal(await log(page).locator(".message").count(), 0);
+  },
+);
