@@ -93,3 +93,23 @@ Deno.test(
     assert.equal(await alice.page.locator("#add-friend-feedback").innerText(), "");
   },
 );
+
+Deno.test("unblocking says what happens to the former friendship", browserTest, async () => {
+  await using server = await startTestServer();
+  await using browser = await launchBrowser();
+  const alice = await registerInBrowser(browser, server.origin, "alice");
+  const { bob } = await people(server, "bob");
+  await (await bob.post("/api/friends/requests", { username: "alice" })).body?.cancel();
+  await alice.page.getByRole("button", { name: "Accept bob" }).click();
+  await friendItem(alice.page, "bob").waitFor();
+  await (await alice.page.request.post(`${server.origin}/api/blocks`, {
+    data: { username: "bob" },
+    headers: { Origin: server.origin },
+  })).dispose();
+  await alice.page.getByRole("button", { name: "Unblock bob" }).click();
+  const question = alice.page.getByRole("group", { name: "Unblock bob?" });
+  await question.getByText("unblocking does not bring it back").waitFor();
+  await question.getByRole("button", { name: "Yes, unblock bob" }).click();
+  await alice.page.getByRole("list", { name: "Blocked users" }).waitFor({ state: "detached" });
+  assert.equal(await friendItem(alice.page, "bob").count(), 0, "not friends again by itself");
+});

@@ -168,3 +168,19 @@ Deno.test(
     assert.deepEqual(alice.errors, []);
   },
 );
+
+Deno.test("a message of one to three emoji is shown larger", browserTest, async () => {
+  await using server = await startTestServer();
+  const { bob } = await people(server, "bob");
+  await using b = await openChat(server.origin, bob);
+  await b.say(1, "🎉🎉");
+  await b.say(1, "words 🎉");
+  await using browser = await launchBrowser();
+  const alice = await registerInBrowser(browser, server.origin, "alice");
+  const size = (text: string) =>
+    log(alice.page).locator(".text").getByText(text, { exact: true }).evaluate((el) =>
+      parseFloat(getComputedStyle(el).fontSize)
+    );
+  await log(alice.page).getByText("words 🎉").waitFor();
+  assert.ok((await size("🎉🎉")) >= 2 * (await size("words 🎉")), "at least twice as large");
+});
