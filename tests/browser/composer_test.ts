@@ -1,5 +1,6 @@
 // The composer in Chromium: what is typed belongs to one conversation and is never lost.
 import assert from "node:assert/strict";
+import { assertAccessible } from "../helpers/axe.ts";
 import { browserTest, launchBrowser } from "../helpers/browser.ts";
 import { befriendInBrowser, log, registerInBrowser, waitLive } from "../helpers/chat_page.ts";
 import { startTestServer } from "../helpers/server.ts";
@@ -107,6 +108,7 @@ Deno.test(
     await box.fill("a".repeat(4010));
     await page.getByText("10 characters over the 4000-character limit").waitFor();
     assert.equal(await page.getByRole("button", { name: "Send", exact: true }).isDisabled(), true);
+    await assertAccessible(page, "the composer over its limit");
     await box.press("Enter");
     assert.equal((await box.inputValue()).length, 4010, "nothing cut, nothing sent");
     assert.equal(await log(page).locator(".message").count(), 0);

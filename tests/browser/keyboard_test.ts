@@ -29,6 +29,7 @@ Deno.test(
 
     await page.getByRole("button", { name: /^Friends/ }).click();
     await page.waitForFunction(() => document.activeElement?.closest("#sidebar"));
+    await assertAccessible(page, "the open drawer");
     for (let i = 0; i < 25; i++) {
       await page.keyboard.press("Tab");
       const at = await where();
