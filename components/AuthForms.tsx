@@ -11,7 +11,7 @@ type Field = {
   hint?: string;
 };
 
-function FormField(props: Field & { error?: string }) {
+function FormField(props: Field & { error?: string; focus?: boolean }) {
   const described = [props.hint && `${props.name}-hint`, props.error && `${props.name}-error`]
     .filter(Boolean).join(" ");
   return (
@@ -28,6 +28,7 @@ function FormField(props: Field & { error?: string }) {
         aria-describedby={described || undefined}
         autocapitalize={props.type === "text" ? "none" : undefined}
         spellcheck={false}
+        autofocus={props.focus}
       />
       {props.hint && <p id={`${props.name}-hint`} class="hint">{props.hint}</p>}
       {props.error && <p id={`${props.name}-error`} class="field-error">{props.error}</p>}
@@ -37,7 +38,12 @@ function FormField(props: Field & { error?: string }) {
 
 export type FormState = { username?: string; errors?: FieldErrors; message?: string };
 
+/** The cursor starts in Username, or after a failed submit in the first field in error. */
+const focusOn = (props: FormState, order: string[]) =>
+  order.find((name) => props.errors?.[name]) ?? "username";
+
 export function LoginForm(props: FormState) {
+  const focus = focusOn(props, ["username", "password"]);
   return (
     <main class="narrow auth">
       <h1>UgoChat</h1>
@@ -51,6 +57,7 @@ export function LoginForm(props: FormState) {
           autocomplete="username"
           value={props.username}
           error={props.errors?.username}
+          focus={focus === "username"}
         />
         <FormField
           name="password"
@@ -58,6 +65,7 @@ export function LoginForm(props: FormState) {
           type="password"
           autocomplete="current-password"
           error={props.errors?.password}
+          focus={focus === "password"}
         />
         <button type="submit" class="primary">Log in</button>
       </form>
@@ -69,6 +77,7 @@ export function LoginForm(props: FormState) {
 }
 
 export function RegisterForm(props: FormState) {
+  const focus = focusOn(props, ["username", "password", "confirm"]);
   return (
     <main class="narrow auth">
       <h1>UgoChat</h1>
@@ -83,6 +92,7 @@ export function RegisterForm(props: FormState) {
           value={props.username}
           hint="3–32 characters: letters, digits, _ . -"
           error={props.errors?.username}
+          focus={focus === "username"}
         />
         <FormField
           name="password"
@@ -91,6 +101,7 @@ export function RegisterForm(props: FormState) {
           autocomplete="new-password"
           hint="At least 12 characters. A few words you will remember make a good one."
           error={props.errors?.password}
+          focus={focus === "password"}
         />
         <FormField
           name="confirm"
@@ -98,6 +109,7 @@ export function RegisterForm(props: FormState) {
           type="password"
           autocomplete="new-password"
           error={props.errors?.confirm}
+          focus={focus === "confirm"}
         />
         <button type="submit" class="primary">Create account</button>
       </form>

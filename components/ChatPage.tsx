@@ -10,10 +10,7 @@ export function ChatPage(
     <div class="app">
       <header class="topbar">
         <a class="brand" href="/">UgoChat</a>
-        <span class="whoami">
-          <span class="sr-only">Signed in as</span>
-          {snapshot.me.username}
-        </span>
+        {/* who is signed in shows once, in the panel; on a phone this bar gives way to one */}
         <form method="post" action="/logout">
           <button type="submit">Log out</button>
         </form>

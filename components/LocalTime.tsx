@@ -22,9 +22,38 @@ export function useMounted(): boolean {
   return mounted;
 }
 
-export function LocalTime(props: { at: number }) {
+/** 16:05, in the reader's time zone. */
+export function clockTime(at: number): string {
+  const d = new Date(at);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+const startOfDay = (at: number) => new Date(at).setHours(0, 0, 0, 0);
+
+/** The name of a message's day for the reader: Today, Yesterday, or its date. */
+export function dayLabel(at: number, now: number): string {
+  const days = Math.round((startOfDay(now) - startOfDay(at)) / 86_400_000);
+  if (days === 0) return "Today";
+  if (days === 1) return "Yesterday";
+  return new Date(at).toLocaleDateString(undefined, {
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: new Date(at).getFullYear() === new Date(now).getFullYear() ? undefined : "numeric",
+  });
+}
+
+export const sameDay = (a: number, b: number) => startOfDay(a) === startOfDay(b);
+
+/** The time, and its full date on hover; `clock` shows only 16:05 once in the browser. */
+export function LocalTime(props: { at: number; clock?: boolean }) {
   const local = useMounted();
-  return <time dateTime={new Date(props.at).toISOString()}>{formatStamp(props.at, local)}</time>;
+  const full = formatStamp(props.at, local);
+  return (
+    <time dateTime={new Date(props.at).toISOString()} title={full}>
+      {props.clock && local ? clockTime(props.at) : full}
+    </time>
+  );
 }
 
 export function ago(at: number, now: number): string {

@@ -17,9 +17,18 @@ export function splitLinks(text: string): { text: string; href?: string }[] {
   return parts;
 }
 
+const PICTURE = /^(\p{Extended_Pictographic}|\p{Regional_Indicator})/u;
+
+/** One to three emoji and nothing else (spaces aside): shown larger, as chat apps do. */
+export function emojiOnly(text: string): boolean {
+  const graphemes = [...new Intl.Segmenter().segment(text.replace(/\s+/g, ""))];
+  return graphemes.length >= 1 && graphemes.length <= 3 &&
+    graphemes.every((g) => PICTURE.test(g.segment));
+}
+
 export function MessageText(props: { text: string }) {
   return (
-    <p class="text">
+    <p class={emojiOnly(props.text) ? "text emoji-only" : "text"}>
       {splitLinks(props.text).map((part, i) =>
         part.href
           ? <a key={i} href={part.href} rel="noopener noreferrer" target="_blank">{part.text}</a>

@@ -2,12 +2,17 @@
 import { useEffect, useState } from "preact/hooks";
 import { Composer } from "../components/conversation/Composer.tsx";
 import { FailedBar } from "../components/conversation/FailedBar.tsx";
+import { ProfileCard } from "../components/conversation/ProfileCard.tsx";
+import { QuickSwitcher } from "../components/conversation/QuickSwitcher.tsx";
+import { ShortcutsDialog } from "../components/conversation/ShortcutsDialog.tsx";
 import { MessageLog } from "../components/conversation/MessageLog.tsx";
 import { TypingLine } from "../components/conversation/TypingLine.tsx";
 import { useMounted } from "../components/LocalTime.tsx";
 import { island } from "../lib/islands.tsx";
 import { LOBBY_ID } from "../lib/wire.ts";
 import type { ConversationPart } from "./chat/state.ts";
+import { newElsewhere } from "./chat/unread.ts";
+import { shortcut } from "./chat/shortcuts.ts";
 import { chatStore } from "./chat/store.ts";
 
 function ConversationPane(props: ConversationPart & { title: string }) {
@@ -18,9 +23,12 @@ function ConversationPane(props: ConversationPart & { title: string }) {
   });
   const mounted = useMounted();
   useEffect(() => {
-    const markReadOnEscape = (e: KeyboardEvent) => e.key === "Escape" && store.markActiveRead(true);
-    document.addEventListener("keydown", markReadOnEscape);
-    return () => document.removeEventListener("keydown", markReadOnEscape);
+    const onKey = (e: KeyboardEvent) => {
+      if (shortcut(store, e)) return;
+      if (e.key === "Escape" && !store.dialog.value) store.markActiveRead(true);
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
   }, []);
   const activeId = mounted ? store.activeId.value : props.activeId;
   const conversation = store.snapshot.value?.conversations.find((c) => c.id === activeId);
@@ -34,6 +42,8 @@ function ConversationPane(props: ConversationPart & { title: string }) {
   const me = store.me.value ?? props.me;
   const connection = store.connection.value;
   const historyError = store.historyError.value;
+  const profile = store.profile.value;
+  const closeDialog = () => (store.dialog.value = null);
 
   return (
     <main class="conversation" data-ready={mounted ? "" : undefined} data-connection={connection}>
@@ -46,6 +56,11 @@ function ConversationPane(props: ConversationPart & { title: string }) {
           onClick={() => (store.drawerOpen.value = !store.drawerOpen.value)}
         >
           Friends
+          {mounted && newElsewhere(store.snapshot.value, activeId) && (
+            <span class="new-dot">
+              <span class="sr-only">(something new)</span>
+            </span>
+          )}
         </button>
         <h1>{activeId === LOBBY_ID ? `# ${title}` : `@ ${title}`}</h1>
       </header>
@@ -68,6 +83,11 @@ function ConversationPane(props: ConversationPart & { title: string }) {
         pending={pending}
         meId={me.id}
       />
+      {profile && store.snapshot.value && (
+        <ProfileCard store={store} user={profile.user} snapshot={store.snapshot.value} />
+      )}
+      {store.dialog.value === "shortcuts" && <ShortcutsDialog onClose={closeDialog} />}
+      {store.dialog.value === "switcher" && <QuickSwitcher store={store} onClose={closeDialog} />}
       <FailedBar store={store} pending={pending} />
       <TypingLine store={store} conversationId={activeId} />
       <Composer store={store} conversationId={activeId} title={title} />

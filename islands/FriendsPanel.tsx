@@ -1,10 +1,11 @@
 // The left panel: who you are, conversations with unread badges, friends with presence,
 // requests, "Add friend", and blocked users. On a phone it is a drawer.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { ConversationList } from "../components/friends/ConversationList.tsx";
 import { FriendsSection } from "../components/friends/FriendsSection.tsx";
 import { Me } from "../components/friends/Me.tsx";
 import { useMounted } from "../components/LocalTime.tsx";
+import { useNarrow } from "../components/useNarrow.ts";
 import { island } from "../lib/islands.tsx";
 import type { Snapshot } from "../lib/wire.ts";
 import { chatStore } from "./chat/store.ts";
@@ -31,6 +32,20 @@ function FriendsPanel(props: Props) {
     return () => document.removeEventListener("keydown", closeOnEscape);
   }, []);
   const open = store.drawerOpen.value;
+  const narrow = useNarrow();
+  const panel = useRef<HTMLElement>(null);
+  const wasOpen = useRef(false);
+  // At phone width the drawer is a modal: while open, nothing behind it takes focus; closed,
+  // nothing in it does. Opening moves focus in, closing gives it back to the toggle.
+  useEffect(() => {
+    const behind = document.querySelectorAll<HTMLElement>(".topbar, main.conversation");
+    behind.forEach((el) => (el.inert = narrow && open));
+    if (narrow && open) panel.current?.querySelector<HTMLElement>(".drawer-close")?.focus();
+    else if (narrow && wasOpen.current) {
+      document.querySelector<HTMLElement>(".drawer-toggle")?.focus();
+    }
+    wasOpen.current = narrow && open;
+  }, [narrow, open]);
 
   return (
     <aside
@@ -38,12 +53,20 @@ function FriendsPanel(props: Props) {
       class={`sidebar${open ? " open" : ""}`}
       aria-label="Friends and conversations"
       data-ready={ready ? "" : undefined}
+      ref={panel}
+      inert={narrow && !open}
     >
       <button type="button" class="drawer-close" onClick={() => (store.drawerOpen.value = false)}>
         Close
       </button>
       <Me store={store} me={snapshot.me} />
-      <ConversationList store={store} conversations={snapshot.conversations} activeId={activeId} />
+      <ConversationList
+        store={store}
+        conversations={snapshot.conversations}
+        activeId={activeId}
+        meId={snapshot.me.id}
+        friends={snapshot.friends}
+      />
       <FriendsSection store={store} snapshot={snapshot} />
     </aside>
   );

@@ -16,11 +16,16 @@ import { bodyLimit } from "hono/body-limit";
 import { type AuthEnv, loadSession, sessionCookie } from "./auth.ts";
 import { AppError, errorBody, type ErrorCode } from "./errors.ts";
 import { renderPage } from "./pages.tsx";
+import { MAX_PASSWORD_CHARS } from "./passwords.ts";
+import { MAX_USERNAME_CHARS } from "./usernames.ts";
 import { originGuard } from "./origin_guard.ts";
 import { securityHeaders } from "./security_headers.ts";
 import type { Services } from "./services.ts";
 
 const MAX_BODY_BYTES = 64 * 1024;
+
+const TOO_LARGE_FORM =
+  `That was too much to send: a username has at most ${MAX_USERNAME_CHARS} characters, a password at most ${MAX_PASSWORD_CHARS}.`;
 
 /** The HTTP application over the services: every route, and the one error handler. */
 export function createApp(services: Services) {
@@ -34,8 +39,14 @@ export function createApp(services: Services) {
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError(413, "too_large", "The request body is too large.");
+      onError: (c) => {
+        // An account form this large holds a pasted novel: say which limits it broke.
+        const form = c.req.path === "/login" || c.req.path === "/register";
+        throw new AppError(
+          413,
+          "too_large",
+          form ? TOO_LARGE_FORM : "The request body is too large.",
+        );
       },
     }),
   );

@@ -13,8 +13,9 @@ export const HISTORY_PAGE = 50;
 export const UNREAD_CAP = 1000;
 /** Clients repeat "typing" at most this often while someone types; the server drops more. */
 export const TYPING_EVERY_MS = 2_000;
-/** A "typing" indicator shows this long after the last repeat: over two missed repeats. */
-export const TYPING_SHOWN_MS = 5_000;
+/** A "typing" indicator shows this long after the last repeat: one late repeat, not more,
+ * so that it is gone a few seconds after the typer stops (or clears the text). */
+export const TYPING_SHOWN_MS = 3_500;
 
 /** Close codes the server uses besides the standard ones (1001 going away, 1003 binary, 1009 too big). */
 export const CLOSE = {

@@ -5,15 +5,20 @@ import type { Accounts } from "../lib/accounts.ts";
 import { type AuthEnv, requireSession, type SessionCookie } from "../lib/auth.ts";
 import type { Config } from "../lib/config.ts";
 import { clientAddress, readJson } from "../lib/http.ts";
+import { MAX_PASSWORD_CHARS } from "../lib/passwords.ts";
+import { MAX_USERNAME_CHARS } from "../lib/usernames.ts";
 
 // Bounds here only keep absurd bodies out; the real rules (and their messages) live in lib/.
+// A body past them still hears the limit it broke, not "Enter a password.".
+const tooLongName = `Use at most ${MAX_USERNAME_CHARS} characters.`;
+const tooLongPassword = `Use at most ${MAX_PASSWORD_CHARS} characters.`;
 const credentials = z.object({
-  username: z.string({ error: "Enter a username." }).max(256),
-  password: z.string({ error: "Enter a password." }).max(1024),
+  username: z.string({ error: "Enter a username." }).max(256, tooLongName),
+  password: z.string({ error: "Enter a password." }).max(1024, tooLongPassword),
 });
 const passwordChange = z.object({
-  current: z.string({ error: "Enter your current password." }).max(1024),
-  new: z.string({ error: "Enter a new password." }).max(1024),
+  current: z.string({ error: "Enter your current password." }).max(1024, tooLongPassword),
+  new: z.string({ error: "Enter a new password." }).max(1024, tooLongPassword),
 });
 
 export function accountApiRoutes(

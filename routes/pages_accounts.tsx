@@ -6,19 +6,38 @@ import { type FormState, LoginForm, RegisterForm } from "../components/AuthForms
 import type { Accounts } from "../lib/accounts.ts";
 import type { AuthEnv, SessionCookie } from "../lib/auth.ts";
 import type { Config } from "../lib/config.ts";
-import { AppError } from "../lib/errors.ts";
+import { AppError, type FieldErrors } from "../lib/errors.ts";
 import { clientAddress } from "../lib/http.ts";
 import { renderPage } from "../lib/pages.tsx";
+import { MAX_PASSWORD_CHARS } from "../lib/passwords.ts";
+import { MAX_USERNAME_CHARS } from "../lib/usernames.ts";
 
+// Bounds that keep absurd input away from the hasher; past them the form says which limit.
+const FIELD_MAX = { username: 256, password: 1024, confirm: 1024 } as const;
+const TOO_LONG = {
+  username: `Use at most ${MAX_USERNAME_CHARS} characters.`,
+  password: `Use at most ${MAX_PASSWORD_CHARS} characters.`,
+  confirm: `Use at most ${MAX_PASSWORD_CHARS} characters.`,
+};
 const form = z.object({
-  username: z.string().max(256).catch(""),
-  password: z.string().max(1024).catch(""),
-  confirm: z.string().max(1024).catch(""),
+  username: z.string().catch(""),
+  password: z.string().catch(""),
+  confirm: z.string().catch(""),
 });
 
 async function readForm(c: Context) {
   const body = await c.req.parseBody().catch(() => ({}));
   return form.parse({ username: "", password: "", confirm: "", ...body });
+}
+
+function checkLengths(input: z.infer<typeof form>) {
+  const fields: FieldErrors = {};
+  for (const name of ["username", "password", "confirm"] as const) {
+    if (input[name].length > FIELD_MAX[name]) fields[name] = TOO_LONG[name];
+  }
+  if (Object.keys(fields).length) {
+    throw new AppError(400, "invalid_input", "Check the form.", fields);
+  }
 }
 
 /** Shows a failed form again with the errors in place; unexpected errors go to onError. */
@@ -53,6 +72,7 @@ export function accountPageRoutes(
     .post("/login", async (c) => {
       const input = await readForm(c);
       try {
+        checkLengths(input);
         const { token } = await accounts.login(input, clientAddress(c, config));
         cookie.set(c, token);
         return c.redirect("/", 303);
@@ -64,6 +84,7 @@ export function accountPageRoutes(
     .post("/register", async (c) => {
       const input = await readForm(c);
       try {
+        checkLengths(input);
         const { token } = await accounts.register(input, clientAddress(c, config));
         cookie.set(c, token);
         return c.redirect("/", 303);

@@ -1,7 +1,13 @@
-// The message box, holding the open conversation's draft: Enter sends, Shift+Enter breaks the line, typing is announced (rate-limited).
+// The message box, holding the open conversation's draft: Enter sends, Shift+Enter breaks
+// the line, typing is announced (rate-limited), and near the length limit a counter shows.
 import { useEffect, useRef } from "preact/hooks";
 import type { ChatStore } from "../../islands/chat/store.ts";
+import { NARROW_QUERY } from "../useNarrow.ts";
 import { MAX_MESSAGE_CHARS, TYPING_EVERY_MS } from "../../lib/wire.ts";
+
+/** The counter shows from here: far enough ahead to plan, not so early that it nags. */
+const COUNTER_FROM = MAX_MESSAGE_CHARS - 500;
+const TYPING_MARGIN_MS = 100; // frames arrive with jitter; a repeat a hair early is dropped
 
 export function Composer(props: { store: ChatStore; conversationId: number; title: string }) {
   const { store, conversationId } = props;
@@ -9,9 +15,28 @@ export function Composer(props: { store: ChatStore; conversationId: number; titl
   const setText = (value: string) => store.setDraft(conversationId, value);
   const lastTyping = useRef(0);
   const input = useRef<HTMLTextAreaElement>(null);
-  useEffect(() => input.current?.focus(), [props.title]);
+  useEffect(() => { // not on a phone: the keyboard would pop up over the conversation
+    if (!matchMedia(`${NARROW_QUERY}, (pointer: coarse)`).matches) input.current?.focus();
+  }, [props.title]);
+  // Typing is announced at most every TYPING_EVERY_MS (the server drops more). A keystroke
+  // inside that wait is announced when it ends, so typing again right after sending shows.
+  const typingTimer = useRef<ReturnType<typeof setTimeout>>();
+  useEffect(() => () => clearTimeout(typingTimer.current), []);
+  function announceTyping() {
+    const wait = lastTyping.current + TYPING_EVERY_MS + TYPING_MARGIN_MS - Date.now();
+    if (wait <= 0) {
+      lastTyping.current = Date.now();
+      return store.typingNow();
+    }
+    typingTimer.current ??= setTimeout(() => {
+      typingTimer.current = undefined;
+      if (input.current?.value.trim()) announceTyping();
+    }, wait);
+  }
+  const length = [...text.trim()].length; // characters, as the server counts them
+  const over = length - MAX_MESSAGE_CHARS;
   function send() {
-    if (!text.trim()) return;
+    if (!text.trim() || over > 0) return; // never cut: the text stays for the writer to trim
     props.store.send(text);
     setText("");
   }
@@ -28,15 +53,13 @@ export function Composer(props: { store: ChatStore; conversationId: number; titl
         id="composer-input"
         ref={input}
         rows={2}
-        maxLength={MAX_MESSAGE_CHARS}
         value={text}
         placeholder={`Message ${props.title}`}
+        aria-invalid={over > 0 ? "true" : undefined}
+        aria-describedby={length >= COUNTER_FROM ? "composer-count" : undefined}
         onInput={(e) => {
           setText(e.currentTarget.value);
-          if (Date.now() - lastTyping.current > TYPING_EVERY_MS) {
-            lastTyping.current = Date.now();
-            props.store.typingNow();
-          }
+          announceTyping();
         }}
         onKeyDown={(e) => {
           if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
@@ -45,7 +68,14 @@ export function Composer(props: { store: ChatStore; conversationId: number; titl
           }
         }}
       />
-      <button type="submit" class="primary">Send</button>
+      <button type="submit" class="primary" disabled={over > 0}>Send</button>
+      {length >= COUNTER_FROM && (
+        <p id="composer-count" class={over > 0 ? "count field-error" : "count muted"}>
+          {over > 0
+            ? `${over} characters over the ${MAX_MESSAGE_CHARS}-character limit: shorten it to send.`
+            : `${-over} characters left`}
+        </p>
+      )}
     </form>
   );
 }

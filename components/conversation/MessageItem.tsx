@@ -1,22 +1,43 @@
-// One stored message; consecutive ones from the same sender share a header.
-import type { MessageView } from "../../lib/wire.ts";
-import { LocalTime } from "../LocalTime.tsx";
+// One stored message; consecutive ones from the same sender within minutes share a header.
+import type { MessageView, UserView } from "../../lib/wire.ts";
+import { formatStamp, LocalTime, sameDay } from "../LocalTime.tsx";
 import { MessageText } from "../MessageText.tsx";
 
 const GROUP_WITHIN_MS = 5 * 60_000; // consecutive messages from one sender within this share a header
 
-export function MessageItem(props: { message: MessageView; mine: boolean; grouped: boolean }) {
-  const { message } = props;
+export function MessageItem(
+  props: {
+    message: MessageView;
+    mine: boolean;
+    grouped: boolean;
+    local: boolean;
+    /** Opens the sender's profile card; a name is a plain label without it. */
+    onName?: (user: UserView, from: HTMLElement) => void;
+  },
+) {
+  const { message, grouped } = props;
+  // In a group only the first shows who and when; the others say it to screen readers, and
+  // show the full time on hover.
   return (
     <li
-      class={`message ${props.mine ? "mine" : "theirs"}${props.grouped ? " grouped" : ""}`}
+      class={`message ${props.mine ? "mine" : "theirs"}${grouped ? " grouped" : ""}`}
       data-id={message.id}
+      title={grouped && props.local ? formatStamp(message.at, true) : undefined}
     >
-      <div class="meta">
-        <span class={props.grouped ? "sender sr-only" : "sender"}>
-          {props.mine ? "You" : message.sender.username}
-        </span>{" "}
-        <LocalTime at={message.at} />
+      <div class={grouped ? "meta sr-only" : "meta"}>
+        {props.mine || grouped || !props.onName
+          ? <span class="sender">{props.mine ? "You" : message.sender.username}</span>
+          : (
+            <button
+              type="button"
+              class="sender"
+              aria-haspopup="dialog"
+              aria-label={`${message.sender.username}, show profile`}
+              onClick={(e) => props.onName!(message.sender, e.currentTarget)}
+            >
+              {message.sender.username}
+            </button>
+          )} <LocalTime at={message.at} clock />
       </div>
       <MessageText text={message.text} />
     </li>
@@ -24,4 +45,5 @@ export function MessageItem(props: { message: MessageView; mine: boolean; groupe
 }
 
 export const groupedWith = (message: MessageView, previous: MessageView | undefined) =>
-  previous?.sender.id === message.sender.id && message.at - previous.at < GROUP_WITHIN_MS;
+  previous?.sender.id === message.sender.id && message.at - previous.at < GROUP_WITHIN_MS &&
+  sameDay(message.at, previous.at);

@@ -1,7 +1,9 @@
 // The messages of one conversation in order, with a "New messages" divider above the first
-// one that was unread when the conversation was opened, then our own not yet stored.
+// one that was unread when the conversation was opened, a separator for each day, then our
+// own not yet stored.
 import type { PendingMessage } from "../../islands/chat/state.ts";
-import type { MessageView } from "../../lib/wire.ts";
+import type { MessageView, UserView } from "../../lib/wire.ts";
+import { dayLabel, sameDay, useMounted } from "../LocalTime.tsx";
 import { groupedWith, MessageItem } from "./MessageItem.tsx";
 import { PendingItem } from "./PendingItem.tsx";
 
@@ -11,15 +13,23 @@ export function MessageList(
     pending: PendingMessage[];
     meId: number;
     readBefore: number | null;
+    onName?: (user: UserView, from: HTMLElement) => void;
   },
 ) {
   const { messages, meId, readBefore } = props;
+  const local = useMounted(); // days and times are the reader's, known only in the browser
+  const now = Date.now();
   const firstUnread = readBefore === null
     ? undefined
     : messages.find((m) => m.id > readBefore && m.sender.id !== meId)?.id;
   return (
     <ol class="messages">
       {messages.map((message, i) => [
+        local && (i === 0 || !sameDay(messages[i - 1].at, message.at)) && (
+          <li key={`day${message.id}`} class="day">
+            <span>{dayLabel(message.at, now)}</span>
+          </li>
+        ),
         message.id === firstUnread && (
           <li key="unread" class="unread-divider">
             <span>New messages</span>
@@ -30,6 +40,8 @@ export function MessageList(
           message={message}
           mine={message.sender.id === meId}
           grouped={message.id !== firstUnread && groupedWith(message, messages[i - 1])}
+          local={local}
+          onName={props.onName}
         />,
       ])}
       {props.pending.map((p) => <PendingItem key={p.clientId} pending={p} />)}

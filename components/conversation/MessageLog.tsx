@@ -33,9 +33,11 @@ export function MessageLog(
   const [readBefore, setReadBefore] = useState<number | null>(null);
   const [seenUpTo, setSeenUpTo] = useState(messages.at(-1)?.id ?? 0);
   const heightBeforeOlder = useRef<number | null>(null);
+  const [loadingOlder, setLoadingOlder] = useState(false);
   const lastId = messages.at(-1)?.id ?? 0;
   const hasMore = store.hasMore.value.get(store.activeId.value);
   const loaded = store.messages.value.has(store.activeId.value);
+  const failed = store.historyError.value?.conversationId === store.activeId.value;
   const unread = props.conversation?.unread ?? 0;
   const unseen = messages.filter((m) => m.id > seenUpTo && m.sender.id !== meId).length;
   // Read where the reader is before this render reaches the DOM: a scroll whose event the
@@ -72,7 +74,9 @@ export function MessageLog(
   useLayoutEffect(() => {
     const el = log.current;
     if (!el || !loaded) return;
-    if (readBefore === null) return setReadBefore(props.conversation?.lastReadId ?? 0);
+    if (readBefore === null) { // nothing unread at the open: no divider, until something is
+      return setReadBefore(unread > 0 ? props.conversation!.lastReadId : Infinity);
+    }
     if (!landed.current) {
       landed.current = true;
       land(el);
@@ -97,10 +101,16 @@ export function MessageLog(
     if (!el) return; // a scroll event that arrives after switching to another conversation
     stick.current = nearBottom(el);
     noteWhere(el);
-    if (el.scrollTop < NEAR_TOP_PX && hasMore && heightBeforeOlder.current === null) {
-      heightBeforeOlder.current = el.scrollHeight;
-      await store.loadOlder();
-    }
+    if (el.scrollTop < NEAR_TOP_PX && hasMore && heightBeforeOlder.current === null) await older();
+  }
+
+  async function older(): Promise<boolean> {
+    heightBeforeOlder.current = log.current?.scrollHeight ?? null;
+    setLoadingOlder(true);
+    const loadedSome = await store.loadOlder();
+    if (!loadedSome) heightBeforeOlder.current = null;
+    setLoadingOlder(false);
+    return loadedSome;
   }
 
   function jumpToNewest() {
@@ -111,13 +121,8 @@ export function MessageLog(
   }
 
   async function jumpToFirstUnread() {
-    while (
-      !log.current?.querySelector(".unread-divider") &&
-      store.hasMore.value.get(store.activeId.value)
-    ) {
-      heightBeforeOlder.current = log.current?.scrollHeight ?? null;
-      if (!(await store.loadOlder())) break;
-    }
+    const more = () => store.hasMore.value.get(store.activeId.value);
+    while (!log.current?.querySelector(".unread-divider") && more() && await older());
     if (log.current) toDivider(log.current);
   }
 
@@ -139,11 +144,14 @@ export function MessageLog(
         ref={log}
         onScroll={onScroll}
       >
-        {hasMore && (
-          <button type="button" class="older" onClick={() => store.loadOlder()}>
-            Load older messages
-          </button>
-        )}
+        {loadingOlder
+          ? <p class="muted older" role="status">Loading older messages…</p>
+          : hasMore && (
+            <button type="button" class="older" onClick={older}>
+              Load older messages
+            </button>
+          )}
+        {!loaded && !failed && <p class="muted empty" role="status">Loading messages…</p>}
         {loaded && messages.length === 0 && props.pending.length === 0 && (
           <p class="muted empty">No messages yet. Say hello!</p>
         )}
@@ -152,6 +160,7 @@ export function MessageLog(
           pending={props.pending}
           meId={meId}
           readBefore={readBefore}
+          onName={(user, from) => store.showProfile(user, from)}
         />
       </div>
       {unseen > 0 && !store.atBottom.value && (

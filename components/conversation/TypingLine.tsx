@@ -1,5 +1,5 @@
 // Who is typing in the open conversation, in a polite live region.
-import { typingNames } from "../../islands/chat/state.ts";
+import { typingNames } from "../../islands/chat/typing.ts";
 import type { ChatStore } from "../../islands/chat/store.ts";
 
 export function TypingLine(props: { store: ChatStore; conversationId: number }) {

@@ -1,25 +1,40 @@
-// The conversations, Lobby first and then the most recent, each with its unread badge.
+// The conversations, Lobby first and then the most recent, each with its unread badge and a
+// line from its last message (who, what, when), so a DM reads as a conversation, not a
+// second copy of the friend below.
 import type { ChatStore } from "../../islands/chat/store.ts";
-import { type ConversationView, UNREAD_CAP } from "../../lib/wire.ts";
+import { type ConversationView, UNREAD_CAP, type UserView } from "../../lib/wire.ts";
+import { clockTime, dayLabel, sameDay, useMounted } from "../LocalTime.tsx";
 
 export function ConversationList(
-  props: { store: ChatStore; conversations: ConversationView[]; activeId: number },
+  props: {
+    store: ChatStore;
+    conversations: ConversationView[];
+    activeId: number;
+    meId: number;
+    friends: UserView[];
+  },
 ) {
+  const local = useMounted();
+  const friendIds = new Set(props.friends.map((f) => f.id));
   return (
     <nav class="panel-section" aria-labelledby="conversations-heading">
       <h2 id="conversations-heading">Conversations</h2>
       <ul class="conversations">
         {byRecency(props.conversations).map((c) => (
-          <li key={c.id}>
+          <li key={c.id} class="conversation-item">
             <button
               type="button"
               class="conversation-link"
               aria-current={c.id === props.activeId ? "page" : undefined}
+              aria-describedby={c.latest ? `preview-${c.id}` : undefined}
               onClick={() => props.store.open(c.id)}
             >
               <span class="name">
                 {c.kind === "lobby" ? "# Lobby" : `@ ${c.with?.username ?? "Direct"}`}
               </span>
+              {c.with && !friendIds.has(c.with.id) && (
+                <span class="muted not-friend">(not friends)</span>
+              )}
               {c.unread > 0 && (
                 <span class="badge">
                   {unreadBadge(c.unread)}
@@ -27,6 +42,17 @@ export function ConversationList(
                 </span>
               )}
             </button>
+            {c.latest && (
+              <p class="preview" id={`preview-${c.id}`}>
+                <span class="preview-text">
+                  {previewPrefix(c, props.meId)}
+                  {c.latest.text}
+                </span>
+                {local && (
+                  <time dateTime={new Date(c.latest.at).toISOString()}>{when(c.latest.at)}</time>
+                )}
+              </p>
+            )}
           </li>
         ))}
       </ul>
@@ -34,11 +60,25 @@ export function ConversationList(
   );
 }
 
+/** In a DM, the partner's words need no name; elsewhere, who said it. */
+function previewPrefix(c: ConversationView, meId: number): string {
+  const sender = c.latest!.sender;
+  if (sender.id === meId) return "You: ";
+  return c.kind === "direct" ? "" : `${sender.username}: `;
+}
+
+/** 16:05 today, else the day's name or date. */
+const when = (at: number) => {
+  const now = Date.now();
+  return sameDay(at, now) ? clockTime(at) : dayLabel(at, now);
+};
+
 /** The server stops counting at UNREAD_CAP, so a count that reached it means "at least". */
 export const unreadBadge = (unread: number) =>
   unread >= UNREAD_CAP ? `${UNREAD_CAP}+` : String(unread);
 
-function byRecency(conversations: ConversationView[]): ConversationView[] {
+/** The list's order, which Alt+↑/↓ follow too: the Lobby, then the latest activity first. */
+export function byRecency(conversations: ConversationView[]): ConversationView[] {
   return [...conversations].sort((a, b) => {
     if (a.kind !== b.kind) return a.kind === "lobby" ? -1 : 1;
     return (b.latest?.id ?? 0) - (a.latest?.id ?? 0) || b.id - a.id;

@@ -1,6 +1,6 @@
 // One friend: presence, a button that opens the direct conversation, and a menu with
 // "Remove friend" and "Block", each asking for confirmation first.
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import * as api from "../../islands/chat/api.ts";
 import type { ChatStore } from "../../islands/chat/store.ts";
 import type { FriendView } from "../../lib/wire.ts";
@@ -9,7 +9,7 @@ import type { Report } from "./ActionButton.tsx";
 type Menu = "closed" | "open" | "remove" | "block";
 
 export function FriendItem(
-  props: { store: ChatStore; friend: FriendView; presence: string; report: Report },
+  props: { store: ChatStore; friend: FriendView; presence: string; known: boolean; report: Report },
 ) {
   const { friend, report } = props;
   const [menu, setMenu] = useState<Menu>("closed");
@@ -19,6 +19,20 @@ export function FriendItem(
     toggle.current?.focus();
   };
   const menuId = `friend-menu-${friend.id}`;
+  const menuBox = useRef<HTMLDivElement>(null);
+  // Opening the menu, or its confirmation, puts focus on its first button.
+  useEffect(() => {
+    if (menu !== "closed") menuBox.current?.querySelector<HTMLElement>("button")?.focus();
+  }, [menu]);
+  /** Arrow keys move between the menu's buttons, round and round. */
+  function arrows(e: KeyboardEvent) {
+    const step = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 }[e.key];
+    if (!step || !menuBox.current) return;
+    e.preventDefault();
+    const buttons = [...menuBox.current.querySelectorAll<HTMLElement>("button")];
+    const at = buttons.indexOf(document.activeElement as HTMLElement);
+    buttons[(at + step + buttons.length) % buttons.length]?.focus();
+  }
   async function confirm() {
     const remove = menu === "remove";
     const result = remove
@@ -30,7 +44,7 @@ export function FriendItem(
   return (
     <li class="friend" onKeyDown={(e) => e.key === "Escape" && menu !== "closed" && close()}>
       <span
-        class={`dot ${friend.online ? "online" : friend.lastSeenAt ? "away" : "offline"}`}
+        class={`dot ${!props.known ? "unknown" : friend.online ? "online" : "offline"}`}
         aria-hidden="true"
       />
       <button
@@ -56,21 +70,26 @@ export function FriendItem(
         ⋯
       </button>
       {menu !== "closed" && (
-        <div id={menuId} class="menu" role="group" aria-label={`Actions for ${friend.username}`}>
+        <div
+          id={menuId}
+          ref={menuBox}
+          class="menu"
+          role="group"
+          aria-label={`Actions for ${friend.username}`}
+          onKeyDown={arrows}
+        >
           {menu === "open"
             ? (
               <>
                 <button
                   type="button"
-                  autoFocus
                   onClick={() => setMenu("remove")}
                 >
                   Remove friend
                 </button>
                 <button
                   type="button"
-                  onClick={() =>
-                    setMenu("block")}
+                  onClick={() => setMenu("block")}
                 >
                   Block
                 </button>
@@ -83,7 +102,7 @@ export function FriendItem(
                     ? `Remove ${friend.username} from your friends?`
                     : `Block ${friend.username}? They will not be able to message you.`}
                 </p>
-                <button type="button" class="danger" autoFocus onClick={confirm}>
+                <button type="button" class="danger" onClick={confirm}>
                   {menu === "remove" ? "Remove" : "Block"}
                 </button>
                 <button type="button" onClick={close}>Cancel</button>

@@ -10,6 +10,8 @@ const PRESENCE_REFRESH_MS = 30_000;
 
 export function FriendList(props: { store: ChatStore; friends: FriendView[]; report: Report }) {
   const mounted = useMounted();
+  // Cut off from the server, the last state seen may be stale: say so rather than show it.
+  const known = !mounted || props.store.connection.value === "live";
   const [now, setNow] = useState<number | null>(null);
   useEffect(() => {
     setNow(Date.now());
@@ -27,7 +29,8 @@ export function FriendList(props: { store: ChatStore; friends: FriendView[]; rep
             key={friend.id}
             store={props.store}
             friend={friend}
-            presence={presenceText(friend, mounted ? now : null)}
+            presence={known ? presenceText(friend, mounted ? now : null) : "presence unknown"}
+            known={known}
             report={props.report}
           />
         ))}

@@ -21,7 +21,7 @@ export function FriendsSection(props: { store: ChatStore; snapshot: Snapshot }) 
       <FriendList store={props.store} friends={friends} report={report} />
       <p class="field-error" role="alert" id="friends-alert">{failure}</p>
       <Requests incoming={incoming} outgoing={outgoing} report={report} />
-      <AddFriendForm />
+      <AddFriendForm snapshot={props.snapshot} />
       <BlockedList blocked={blocked} report={report} />
     </section>
   );

@@ -1,4 +1,5 @@
-// Who is signed in, and the "Appear offline" switch.
+// Who is signed in, the "Appear offline" switch, and (on a phone, where the top bar gives
+// way to the conversation's own) Log out.
 import type { ChatStore } from "../../islands/chat/store.ts";
 import type { Snapshot } from "../../lib/wire.ts";
 
@@ -16,6 +17,9 @@ export function Me(props: { store: ChatStore; me: Snapshot["me"] }) {
         />{" "}
         Appear offline
       </label>
+      <form method="post" action="/logout" class="logout-in-panel">
+        <button type="submit">Log out</button>
+      </form>
     </section>
   );
 }

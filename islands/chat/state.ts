@@ -2,7 +2,6 @@
 // apply changes only the signals; what the page must then do (send, load, set a timer) it
 // returns as effects, which the store carries out. The pure functions below do the work.
 import { batch, signal } from "@preact/signals";
-import type { ClientFrame } from "../../lib/protocol.ts";
 import {
   applyEvent,
   LOBBY_ID,
@@ -13,6 +12,9 @@ import {
   type UserView,
 } from "../../lib/wire.ts";
 import type { Connection } from "./socket.ts";
+import { expireTyping, startTyping, stopTyping, type Typing } from "./typing.ts";
+
+export { expireTyping, startTyping, stopTyping, type Typing, typingNames } from "./typing.ts";
 
 export type PendingMessage = {
   clientId: string;
@@ -30,9 +32,6 @@ export type ConversationPart = {
   messages: MessageView[];
   hasMore: boolean;
 };
-
-/** Who is typing where, and until when (ms since the epoch). */
-export type Typing = Map<number, Map<string, number>>;
 
 export type Effect =
   | { type: "send"; pending: PendingMessage }
@@ -57,6 +56,10 @@ export function createChatState(now: () => number = Date.now) {
     drawerOpen: signal(false),
     /** Whether the reader sees the newest message: only then does it count as read. */
     atBottom: signal(true),
+    /** Whose profile card is open, and the name it was opened from (focus returns there). */
+    profile: signal<{ user: UserView; from: HTMLElement | null } | null>(null),
+    /** The open dialog: the keyboard shortcuts, or the quick switcher. */
+    dialog: signal<"shortcuts" | "switcher" | null>(null),
     /** What was typed and not sent, per conversation. */
     drafts: signal(new Map<number, string>()),
     /** The last history load that failed, shown in its conversation until one succeeds. */
@@ -223,43 +226,4 @@ export function ackedMessage(
   if (!sent || !me) return null;
   const { id, seq, conversationId, at, clientId } = ack;
   return { id, seq, conversationId, sender: me, text: sent.text.trim(), at, clientId };
-}
-
-// ---- typing ----
-
-export function startTyping(typing: Typing, conversationId: number, username: string, now: number) {
-  const here = new Map(typing.get(conversationId)).set(username, now + TYPING_SHOWN_MS);
-  return new Map(typing).set(conversationId, here);
-}
-
-export function stopTyping(typing: Typing, conversationId: number, username: string): Typing {
-  if (!typing.get(conversationId)?.has(username)) return typing;
-  const here = new Map(typing.get(conversationId));
-  here.delete(username);
-  return new Map(typing).set(conversationId, here);
-}
-
-/** Drops every indicator whose time is up; a repeat since has pushed its time further. */
-export function expireTyping(typing: Typing, now: number): Typing {
-  const expired = [...typing].flatMap(([conversationId, here]) =>
-    [...here].filter(([, until]) => until <= now).map(([username]) => [conversationId, username])
-  ) as [number, string][];
-  return expired.reduce((map, [id, username]) => stopTyping(map, id, username), typing);
-}
-
-export const typingNames = (typing: Typing, conversationId: number): string[] => [
-  ...(typing.get(conversationId)?.keys() ?? []),
-];
-
-// ---- unread ----
-
-/** The read receipt to send for the open conversation, or null when it is read already. */
-export function readReceipt(
-  snapshot: Snapshot | null,
-  activeId: number,
-): Extract<ClientFrame, { type: "read" }> | null {
-  const conversation = snapshot?.conversations.find((c) => c.id === activeId);
-  const latest = conversation?.latest;
-  if (!conversation || !latest || latest.id <= conversation.lastReadId) return null;
-  return { type: "read", conversationId: conversation.id, messageId: latest.id };
 }

@@ -1,13 +1,15 @@
 // The page's chat client: the state, fed by the socket, plus what the person can do.
 // On the server each island builds a throwaway store from its own props; in the browser
 // there is one store for the page, fed by both islands' props and then by the socket.
+import { effect } from "@preact/signals";
 import type { ClientFrame } from "../../lib/protocol.ts";
-import { applyEvent, LOBBY_ID, type Snapshot } from "../../lib/wire.ts";
+import { applyEvent, LOBBY_ID, type Snapshot, type UserView } from "../../lib/wire.ts";
 import * as api from "./api.ts";
 import { forgetSaved, savedDrafts, saveDraft } from "./saved.ts";
 import { createOutbox } from "./outbox.ts";
 import { type ChatSocket, createChatSocket } from "./socket.ts";
-import { createChatState, type Effect, readReceipt } from "./state.ts";
+import { createChatState, type Effect } from "./state.ts";
+import { readReceipt, unreadTotal } from "./unread.ts";
 
 export function createChatStore() {
   const state = createChatState();
@@ -76,14 +78,33 @@ export function createChatStore() {
         onConnection: (connection) => (state.connection.value = connection),
       });
       socket.start(options.snapshot);
-      document.addEventListener("visibilitychange", () => markActiveRead());
+      document.addEventListener("visibilitychange", () => {
+        markActiveRead();
+        if (document.visibilityState === "visible") socket?.reconnectNow();
+      });
+      addEventListener("online", () => socket?.reconnectNow());
       const userId = options.snapshot.me.id;
+      const title = document.title;
+      effect(() => { // the tab says how much waits unread: "(3) UgoChat"
+        const total = unreadTotal(state.snapshot.value);
+        document.title = total ? `(${total}) ${title}` : title;
+      });
       const drafts = Object.entries(savedDrafts(userId)).map(([id, text]) => [Number(id), text]);
       state.drafts.value = new Map(drafts as [number, string][]);
       document.addEventListener("submit", (event) => {
         const form = event.target as HTMLFormElement;
         if (form.getAttribute("action") === "/logout") forgetSaved(userId);
       });
+    },
+
+    showProfile(user: UserView, from: HTMLElement | null) {
+      state.profile.value = { user, from };
+    },
+
+    closeProfile() {
+      const from = state.profile.value?.from;
+      state.profile.value = null;
+      from?.focus();
     },
 
     /** Keeps what is typed for one conversation, here and in the browser's storage. */

@@ -1,5 +1,6 @@
 // The composer in Chromium: what is typed belongs to one conversation and is never lost.
 import assert from "node:assert/strict";
+import { assertAccessible } from "../helpers/axe.ts";
 import { browserTest, launchBrowser } from "../helpers/browser.ts";
 import { befriendInBrowser, log, registerInBrowser, waitLive } from "../helpers/chat_page.ts";
 import { startTestServer } from "../helpers/server.ts";
@@ -55,5 +56,61 @@ Deno.test(
     await alice.page.getByLabel("Username").waitFor();
     const left = await alice.page.evaluate(() => Object.keys(localStorage));
     assert.deepEqual(left.filter((k) => k.startsWith("ugochat:")), []);
+  },
+);
+
+Deno.test(
+  "bob typing shows for alice, goes when he sends, shows again when he types right after, then expires",
+  browserTest,
+  async () => {
+    await using server = await startTestServer();
+    await using browser = await launchBrowser();
+    const alice = await registerInBrowser(browser, server.origin, "alice");
+    const bob = await registerInBrowser(browser, server.origin, "bob");
+    const typing = alice.page.getByText("bob is typing…");
+    await composer(bob.page).pressSequentially("hello");
+    await typing.waitFor();
+    await composer(bob.page).press("Enter");
+    await log(alice.page).getByText("hello").waitFor();
+    await typing.waitFor({ state: "detached", timeout: 1_000 });
+
+    await composer(bob.page).pressSequentially("and more");
+    await typing.waitFor({ timeout: 3_000 });
+    const stopped = Date.now();
+    await typing.waitFor({ state: "detached", timeout: 7_000 });
+    const goneAfterMs = Date.now() - stopped;
+    assert.ok(goneAfterMs < 6_500, `gone ${goneAfterMs} ms after bob stopped`);
+  },
+);
+
+Deno.test(
+  "the composer grows up to a third of the screen; near 4000 characters a counter shows, and over it Send is disabled and nothing is cut",
+  browserTest,
+  async () => {
+    await using server = await startTestServer();
+    await using browser = await launchBrowser();
+    const { page } = await registerInBrowser(browser, server.origin, "alice", {
+      width: 1000,
+      height: 720,
+    });
+    const box = composer(page);
+    const height = () => box.evaluate((el) => el.getBoundingClientRect().height);
+    await box.fill("one line");
+    const one = await height();
+    await box.fill("1\n2\n3\n4\n5\n6");
+    assert.ok((await height()) > one * 1.5, "six lines make it taller");
+    await box.fill(Array.from({ length: 80 }, (_, i) => `line ${i}`).join("\n"));
+    assert.ok((await height()) <= 720 / 3 + 1, "no taller than a third of the screen");
+    assert.ok(await box.evaluate((el) => el.scrollHeight > el.clientHeight), "then it scrolls");
+
+    await box.fill("a".repeat(3600));
+    await page.getByText("400 characters left").waitFor();
+    await box.fill("a".repeat(4010));
+    await page.getByText("10 characters over the 4000-character limit").waitFor();
+    assert.equal(await page.getByRole("button", { name: "Send", exact: true }).isDisabled(), true);
+    await assertAccessible(page, "the composer over its limit");
+    await box.press("Enter");
+    assert.equal((await box.inputValue()).length, 4010, "nothing cut, nothing sent");
+    assert.equal(await log(page).locator(".message").count(), 0);
   },
 );

@@ -1,7 +1,7 @@
 // Friend actions in Chromium: when one fails, the page says so where the person is looking.
 import assert from "node:assert/strict";
 import { browserTest, launchBrowser } from "../helpers/browser.ts";
-import { registerInBrowser } from "../helpers/chat_page.ts";
+import { befriendInBrowser, friendItem, registerInBrowser } from "../helpers/chat_page.ts";
 import { people } from "../helpers/people.ts";
 import { startTestServer } from "../helpers/server.ts";
 
@@ -53,3 +53,63 @@ Deno.test(
     assert.equal(await bob.page.locator("#friends-alert").innerText(), "", "success clears it");
   },
 );
+
+Deno.test(
+  "an online friend's dot is green, an offline one's grey with “last seen”, never red",
+  browserTest,
+  async () => {
+    await using server = await startTestServer({ PRESENCE_GRACE_MS: "200" });
+    await using browser = await launchBrowser();
+    const alice = await registerInBrowser(browser, server.origin, "alice");
+    const bob = await registerInBrowser(browser, server.origin, "bob");
+    await befriendInBrowser(alice, "alice", bob, "bob");
+    const dot = friendItem(alice.page, "bob").locator(".dot");
+    const colour = () => dot.evaluate((el) => getComputedStyle(el).backgroundColor);
+    assert.equal(await colour(), "rgb(21, 128, 61)", "green");
+    await bob.context.close();
+    await friendItem(alice.page, "bob").getByText(/^last seen /).waitFor({ timeout: 15_000 });
+    assert.equal(await colour(), "rgb(107, 114, 128)", "grey");
+  },
+);
+
+Deno.test(
+  "Add friend has a visible button, and its message goes once bob answers",
+  browserTest,
+  async () => {
+    await using server = await startTestServer();
+    await using browser = await launchBrowser();
+    const alice = await registerInBrowser(browser, server.origin, "alice");
+    const { bob } = await people(server, "bob");
+    await alice.page.getByLabel("Add friend").fill("bob");
+    await alice.page.getByRole("button", { name: "Send request" }).click();
+    await alice.page.getByText("Request sent to bob.").waitFor();
+    await alice.page.getByLabel("Add friend").fill("bob");
+    await alice.page.getByRole("button", { name: "Send request" }).click();
+    await alice.page.getByText("You already asked bob.").waitFor();
+
+    await (await bob.post("/api/friends/requests/alice/accept")).body?.cancel();
+    await friendItem(alice.page, "bob").waitFor();
+    await alice.page.getByText("You already asked bob.").waitFor({ state: "detached" });
+    assert.equal(await alice.page.locator("#add-friend-feedback").innerText(), "");
+  },
+);
+
+Deno.test("unblocking says what happens to the former friendship", browserTest, async () => {
+  await using server = await startTestServer();
+  await using browser = await launchBrowser();
+  const alice = await registerInBrowser(browser, server.origin, "alice");
+  const { bob } = await people(server, "bob");
+  await (await bob.post("/api/friends/requests", { username: "alice" })).body?.cancel();
+  await alice.page.getByRole("button", { name: "Accept bob" }).click();
+  await friendItem(alice.page, "bob").waitFor();
+  await (await alice.page.request.post(`${server.origin}/api/blocks`, {
+    data: { username: "bob" },
+    headers: { Origin: server.origin },
+  })).dispose();
+  await alice.page.getByRole("button", { name: "Unblock bob" }).click();
+  const question = alice.page.getByRole("group", { name: "Unblock bob?" });
+  await question.getByText("unblocking does not bring it back").waitFor();
+  await question.getByRole("button", { name: "Yes, unblock bob" }).click();
+  await alice.page.getByRole("list", { name: "Blocked users" }).waitFor({ state: "detached" });
+  assert.equal(await friendItem(alice.page, "bob").count(), 0, "not friends again by itself");
+});

@@ -1,7 +1,7 @@
 // The message log in Chromium: where it lands, what it offers, how it reads time.
 import assert from "node:assert/strict";
 import { assertAccessible } from "../helpers/axe.ts";
-import { browserTest, launchBrowser } from "../helpers/browser.ts";
+import { browserTest, launchBrowser, newPage } from "../helpers/browser.ts";
 import { log, registerInBrowser, say, waitLive } from "../helpers/chat_page.ts";
 import { people } from "../helpers/people.ts";
 import { openChat } from "../helpers/socket.ts";
@@ -106,3 +106,81 @@ Deno.test(
     await button.waitFor({ state: "detached" });
   },
 );
+
+Deno.test(
+  "messages sit under Today, Yesterday or their date, and show the time once per group",
+  browserTest,
+  async () => {
+    await using server = await startTestServer();
+    const { bob, carol } = await people(server, "bob", "carol");
+    await using b = await openChat(server.origin, bob);
+    await using c = await openChat(server.origin, carol);
+    await b.say(1, "first from bob");
+    await b.say(1, "second from bob");
+    await b.say(1, "third from bob");
+    await c.say(1, "carol here");
+    await using browser = await launchBrowser();
+    const alice = await registerInBrowser(browser, server.origin, "alice");
+    const logBox = log(alice.page);
+    await logBox.getByText("carol here").waitFor();
+    assert.deepEqual(await logBox.locator(".day").allInnerTexts(), ["Today"]);
+    const shownTimes = logBox.locator(".message .meta:not(.sr-only) time");
+    assert.equal(await shownTimes.count(), 2, "one time for bob's three, one for carol's");
+    assert.match(await shownTimes.first().innerText(), /^\d\d:\d\d$/);
+    const full = await shownTimes.first().getAttribute("title");
+    assert.match(full ?? "", /^\d{4}-\d\d-\d\d \d\d:\d\d$/, "the full date on hover");
+    assert.match(
+      (await logBox.locator(".message.grouped").first().getAttribute("title")) ?? "",
+      /^\d{4}-\d\d-\d\d \d\d:\d\d$/,
+    );
+
+    for (const [days, label] of [[1, /^Yesterday$/], [3, /^[A-Z][a-z]+day, /]] as const) {
+      const { context, page } = await newPage(browser); // a reader days later
+      await context.addCookies(await alice.context.cookies());
+      await context.clock.setSystemTime(Date.now() + days * 86_400_000);
+      await page.goto(server.origin);
+      await waitLive(page);
+      assert.match(await log(page).locator(".day").first().innerText(), label);
+      await context.close();
+    }
+  },
+);
+
+Deno.test(
+  "switching conversations right after scrolling raises no page error",
+  browserTest,
+  async () => {
+    await using server = await startTestServer({ MESSAGES_PER_10S: "1000" });
+    const { bob } = await people(server, "bob");
+    await using b = await openChat(server.origin, bob);
+    for (let n = 1; n <= 60; n++) await b.say(1, `message number ${n}`);
+    await using browser = await launchBrowser(); // closing it fails on any uncaught page error
+    const alice = await registerInBrowser(browser, server.origin, "alice");
+    await (await bob.post("/api/friends/requests", { username: "alice" })).body?.cancel();
+    await alice.page.getByRole("button", { name: "Accept bob" }).click();
+    await alice.page.getByRole("button", { name: "bob", exact: true }).click();
+    for (let round = 0; round < 5; round++) {
+      await alice.page.getByRole("button", { name: /^# Lobby/ }).click();
+      await log(alice.page).evaluate((el) => (el.scrollTop = 0));
+      await alice.page.getByRole("button", { name: /^@ bob/ }).click();
+    }
+    await alice.page.waitForTimeout(300);
+    assert.deepEqual(alice.errors, []);
+  },
+);
+
+Deno.test("a message of one to three emoji is shown larger", browserTest, async () => {
+  await using server = await startTestServer();
+  const { bob } = await people(server, "bob");
+  await using b = await openChat(server.origin, bob);
+  await b.say(1, "🎉🎉");
+  await b.say(1, "words 🎉");
+  await using browser = await launchBrowser();
+  const alice = await registerInBrowser(browser, server.origin, "alice");
+  const size = (text: string) =>
+    log(alice.page).locator(".text").getByText(text, { exact: true }).evaluate((el) =>
+      parseFloat(getComputedStyle(el).fontSize)
+    );
+  await log(alice.page).getByText("words 🎉").waitFor();
+  assert.ok((await size("🎉🎉")) >= 2 * (await size("words 🎉")), "at least twice as large");
+});

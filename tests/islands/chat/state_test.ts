@@ -7,7 +7,6 @@ import {
   failPending,
   mergeById,
   type PendingMessage,
-  readReceipt,
   retryPending,
   startTyping,
   stillSending,
@@ -16,6 +15,7 @@ import {
   withLoadedMessage,
   withoutPending,
 } from "../../../islands/chat/state.ts";
+import { readReceipt } from "../../../islands/chat/unread.ts";
 import {
   LOBBY_ID,
   type MessageView,
