@@ -20,6 +20,7 @@ const MEMBERS_CACHED = 100_000;
 export function createConversations(deps: { store: Store; events: Events; blocks: BlockList }) {
   const { store, events, blocks } = deps;
   const typingLimiter = createRateLimiter({ limit: 1, windowMs: TYPING_EVERY_MS });
+  const stopLimiter = createRateLimiter({ limit: 1, windowMs: TYPING_EVERY_MS });
   const members = new Map<number, ConversationMembers>();
 
   async function view(reader: number, row: ConversationRow): Promise<ConversationView> {
@@ -96,13 +97,18 @@ export function createConversations(deps: { store: Store; events: Events; blocks
     },
 
     /** Tells the others someone is typing; repeats within TYPING_EVERY_MS are dropped. */
-    async typing(user: User, conversationId: number): Promise<void> {
-      if (typingLimiter.take(`${user.id}:${conversationId}`)) return;
+    /** Tells the others someone is typing, or (`stopped`) that they cleared it. */
+    async typing(user: User, conversationId: number, stopped?: true): Promise<void> {
+      const key = `${user.id}:${conversationId}`;
+      // A stop is limited on its own; after one, typing again is announced at once.
+      if (stopped ? stopLimiter.take(key) : typingLimiter.take(key)) return;
+      if (stopped) typingLimiter.clear(key);
       const conversation = await find(user, conversationId);
       const frame = {
         type: "typing",
         conversationId,
         user: { id: user.id, username: user.username },
+        ...(stopped ? { stopped } : {}),
       } as const;
       if (conversation.kind === "lobby") {
         events.toEveryone(frame, undefined, [...blocks.eitherWay(user.id), user.id]);

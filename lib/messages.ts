@@ -121,7 +121,11 @@ export function createMessages(deps: {
         const conversation = await conversations.membersFor(user, input.conversationId);
         await mayMessage(user, conversation);
         const wait = await sends.take(String(user.id));
-        if (wait) throw new AppError(429, "rate_limited", `Slow down: try again in ${wait} s.`);
+        if (wait) {
+          throw new AppError(429, "rate_limited", `Slow down: try again in ${wait} s.`, undefined, {
+            "Retry-After": String(wait),
+          });
+        }
         const { message, duplicate } = await save(user, input, text);
         acknowledge(ackOf(message));
         if (!duplicate) publish(message, conversation);

@@ -71,10 +71,12 @@ export type ServerFrame =
   | { type: "presence"; userId: number; online: boolean; lastSeenAt: number | null }
   | { type: "conversation"; conversation: ConversationView }
   | { type: "read"; conversationId: number; lastReadId: number; unread: number }
-  | { type: "typing"; conversationId: number; user: UserView }
+  /** `stopped`: they cleared what they were typing: take the indicator away now. */
+  | { type: "typing"; conversationId: number; user: UserView; stopped?: true }
   | { type: "status"; appearOffline: boolean }
   | { type: "pong" }
-  | { type: "error"; code: ErrorCode; message: string; clientId?: string };
+  /** `retryAfterS` (with rate_limited): how long to wait before trying again. */
+  | { type: "error"; code: ErrorCode; message: string; clientId?: string; retryAfterS?: number };
 
 /** Every error code the server answers with, over HTTP (`error.code`) and on the socket. */
 export type ErrorCode =

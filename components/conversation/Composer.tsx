@@ -3,7 +3,7 @@
 import { useEffect, useRef } from "preact/hooks";
 import type { ChatStore } from "../../islands/chat/store.ts";
 import { NARROW_QUERY } from "../useNarrow.ts";
-import { MAX_MESSAGE_CHARS, TYPING_EVERY_MS } from "../../lib/wire.ts";
+import { MAX_MESSAGE_CHARS, TYPING_EVERY_MS, TYPING_SHOWN_MS } from "../../lib/wire.ts";
 
 /** The counter shows from here: far enough ahead to plan, not so early that it nags. */
 const COUNTER_FROM = MAX_MESSAGE_CHARS - 500;
@@ -59,7 +59,12 @@ export function Composer(props: { store: ChatStore; conversationId: number; titl
         aria-describedby={length >= COUNTER_FROM ? "composer-count" : undefined}
         onInput={(e) => {
           setText(e.currentTarget.value);
-          announceTyping();
+          if (e.currentTarget.value.trim()) return announceTyping();
+          clearTimeout(typingTimer.current);
+          typingTimer.current = undefined;
+          // Cleared while the others may still see "typing": tell them it stopped.
+          if (Date.now() - lastTyping.current < TYPING_SHOWN_MS) store.typingStopped();
+          lastTyping.current = 0; // typing again is announced at once
         }}
         onKeyDown={(e) => {
           if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {

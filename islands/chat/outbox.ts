@@ -49,13 +49,14 @@ export function createOutbox(state: ChatState, transmit: (frame: ClientFrame) =>
       if (!paced) sendPending(p); // if the socket is down, it goes out on reconnect
     },
 
-    pace() {
+    /** Waits before sending again: as long as the server asked, else a pause that doubles. */
+    pace(afterMs?: number) {
       if (pauseTimer !== undefined) return;
       pauseTimer = setTimeout(() => {
         pauseTimer = undefined;
         this.drain();
-      }, pauseMs);
-      pauseMs = Math.min(pauseMs * 2, LONGEST_PAUSE_MS);
+      }, afterMs ?? pauseMs);
+      if (afterMs === undefined) pauseMs = Math.min(pauseMs * 2, LONGEST_PAUSE_MS);
     },
 
     /** Sends the first waiting message; its ack sends the next, its refusal pauses again. */

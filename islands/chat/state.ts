@@ -35,8 +35,11 @@ export type ConversationPart = {
 
 export type Effect =
   | { type: "send"; pending: PendingMessage }
-  /** The server said "too fast": send the waiting ones again, one by one, after a pause. */
-  | { type: "pace" }
+  /**
+   * The server said "too fast": send the waiting ones again, one by one, after a pause (as long
+   * as the server asked, when it said).
+   */
+  | { type: "pace"; afterMs?: number }
   /** The pace allows another: send the first waiting message, if any. */
   | { type: "drain" }
   | { type: "mark_read" }
@@ -129,11 +132,22 @@ export function createChatState(now: () => number = Date.now) {
         if (!frame.clientId) return [];
         if (frame.code === "rate_limited") {
           pending.value = setStatus(pending.value, frame.clientId, "waiting");
-          return [{ type: "pace" }];
+          return [{
+            type: "pace",
+            afterMs: frame.retryAfterS ? frame.retryAfterS * 1000 : undefined,
+          }];
         }
         pending.value = failPending(pending.value, frame.clientId, frame.message);
         return [];
       case "typing":
+        if (frame.stopped) {
+          state.typing.value = stopTyping(
+            state.typing.value,
+            frame.conversationId,
+            frame.user.username,
+          );
+          return [];
+        }
         state.typing.value = startTyping(
           state.typing.value,
           frame.conversationId,

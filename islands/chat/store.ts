@@ -22,7 +22,7 @@ export function createChatStore() {
       case "send":
         return outbox.sendPending(effect.pending);
       case "pace":
-        return outbox.pace();
+        return outbox.pace(effect.afterMs);
       case "drain":
         return outbox.drain();
       case "mark_read":
@@ -125,6 +125,10 @@ export function createChatStore() {
 
     typingNow() {
       transmit({ type: "typing", conversationId: state.activeId.value });
+    },
+    /** The text was cleared: the others stop seeing "typing" now, not seconds later. */
+    typingStopped() {
+      transmit({ type: "typing", conversationId: state.activeId.value, stopped: true });
     },
 
     setAppearOffline(appearOffline: boolean) {

@@ -35,7 +35,7 @@ export function createHandlers(deps: {
     // The ack shares its write with the message frame that follows it to the same socket.
     send: (ctx, frame) => messages.send(ctx.user, frame, ctx.reply),
     read: (ctx, frame) => conversations.markRead(ctx.user, frame.conversationId, frame.messageId),
-    typing: (ctx, frame) => conversations.typing(ctx.user, frame.conversationId),
+    typing: (ctx, frame) => conversations.typing(ctx.user, frame.conversationId, frame.stopped),
     set_status: async (ctx, frame) => {
       await presence.setAppearOffline(ctx.user.id, frame.appearOffline);
       events.toUser(ctx.user.id, { type: "status", appearOffline: frame.appearOffline });

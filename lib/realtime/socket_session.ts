@@ -128,7 +128,7 @@ export function startSocketSession(
       const clientId = CLIENT_ID.exec(data)?.[1];
       if (!clientId && refused > 1) return;
       const message = "Too many frames at once: slow down and retry.";
-      return send({ type: "error", code: "rate_limited", message, clientId });
+      return send({ type: "error", code: "rate_limited", message, clientId, retryAfterS: 1 });
     }
     inbox.push(data);
     inboxBytes += data.length;
@@ -202,7 +202,14 @@ export function startSocketSession(
   function failed(frame: ClientFrame, error: unknown): void {
     const clientId = "clientId" in frame ? frame.clientId : undefined;
     if (error instanceof AppError) {
-      return send({ type: "error", code: error.code, message: error.message, clientId });
+      const retryAfter = Number(error.headers["Retry-After"]);
+      return send({
+        type: "error",
+        code: error.code,
+        message: error.message,
+        clientId,
+        ...(retryAfter > 0 ? { retryAfterS: retryAfter } : {}),
+      });
     }
     log.error("socket.frame_failed", { user: user.username, type: frame.type }, error);
     send({

@@ -84,6 +84,24 @@ Deno.test(
 );
 
 Deno.test(
+  "when bob clears what he typed, alice's “bob is typing…” goes within a second, and comes back when he types again",
+  browserTest,
+  async () => {
+    await using server = await startTestServer();
+    await using browser = await launchBrowser();
+    const alice = await registerInBrowser(browser, server.origin, "alice");
+    const bob = await registerInBrowser(browser, server.origin, "bob");
+    const typing = alice.page.getByText("bob is typing…");
+    await composer(bob.page).pressSequentially("never mind");
+    await typing.waitFor();
+    await composer(bob.page).fill("");
+    await typing.waitFor({ state: "detached", timeout: 1_000 });
+    await composer(bob.page).pressSequentially("actually");
+    await typing.waitFor({ timeout: 1_000 });
+  },
+);
+
+Deno.test(
   "the composer grows up to a third of the screen; near 4000 characters a counter shows, and over it Send is disabled and nothing is cut",
   browserTest,
   async () => {

@@ -135,7 +135,7 @@ Deno.test("a frame over 64 KiB closes the socket with 1009 and stores nothing; o
   assert.equal(messages.length, 0);
 });
 
-Deno.test("more than 30 messages in 10 s get rate_limited, and other users are unaffected", async () => {
+Deno.test("more than 30 messages in 10 s get rate_limited with how long to wait, and other users are unaffected", async () => {
   await using server = await startTestServer();
   const { alice, bob } = await people(server, "alice", "bob");
   await using a = await openChat(server.origin, alice);
@@ -146,6 +146,10 @@ Deno.test("more than 30 messages in 10 s get rate_limited, and other users are u
   const limited = replies.filter((r) => r.type === "error");
   assert.equal(limited.length, 5);
   assert.ok(limited.every((r) => r.type === "error" && r.code === "rate_limited" && r.clientId));
+  for (const r of limited) {
+    const wait = r.type === "error" ? r.retryAfterS ?? 0 : 0;
+    assert.ok(wait >= 1 && wait <= 10, `told to wait ${wait} s, within the 10 s window`);
+  }
   assert.equal((await b.say(LOBBY_ID, "bob is fine")).type, "ack");
 });
 
