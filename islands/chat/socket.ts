@@ -22,6 +22,8 @@ export function createChatSocket(options: ChatSocketOptions) {
   // The resume point: the newest message this page has received in order. A reconnect asks
   // for everything after it, so nothing sent while the socket was down is lost.
   let cursor = 0;
+  // The cursor at the last caught_up: up to it, nothing can be missing.
+  let complete = 0;
   let socket: WebSocket | null = null;
   let live = false;
   let attempts = 0;
@@ -29,7 +31,16 @@ export function createChatSocket(options: ChatSocketOptions) {
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   function receive(frame: ServerFrame) {
+    if (frame.type === "resync" && live) {
+      // Events were lost between servers while live (Redis restarted, say): what this page
+      // shows may be stale anywhere. Start over from the last point known complete: a fresh
+      // snapshot, then everything after it.
+      cursor = complete;
+      socket?.close();
+      return;
+    }
     cursor = advanceCursor(cursor, frame);
+    if (frame.type === "caught_up") complete = cursor;
     if (frame.type === "pong") clearTimeout(pongTimer);
     if (frame.type === "caught_up") {
       live = true;
@@ -113,7 +124,8 @@ export function advanceCursor(cursor: number, frame: ServerFrame): number {
 /** The socket's address on this page's host, resuming after the cursor once there is one. */
 export function socketUrl(page: { protocol: string; host: string }, cursor: number): string {
   const scheme = page.protocol === "https:" ? "wss" : "ws";
-  return `${scheme}://${page.host}/ws${cursor ? `?after=${cursor}` : ""}`;
+  // Always with the cursor, 0 too: what was posted between the page and the socket is replayed.
+  return `${scheme}://${page.host}/ws?after=${cursor}`;
 }
 
 function decode(data: unknown): ServerFrame | null {

@@ -132,10 +132,11 @@ export function createChatState(now: () => number = Date.now) {
         if (!frame.clientId) return [];
         if (frame.code === "rate_limited") {
           pending.value = setStatus(pending.value, frame.clientId, "waiting");
-          return [{
-            type: "pace",
-            afterMs: frame.retryAfterS ? frame.retryAfterS * 1000 : undefined,
-          }];
+          return [
+            frame.retryAfterS
+              ? { type: "pace", afterMs: frame.retryAfterS * 1000 }
+              : { type: "pace" },
+          ];
         }
         pending.value = failPending(pending.value, frame.clientId, frame.message);
         return [];

@@ -40,10 +40,11 @@ Deno.test("messages and caught_up move the cursor forward and never back; an ack
   assert.equal(advanceCursor(cursor, { type: "typing", conversationId: 1, user: bob }), 9);
 });
 
-Deno.test("the socket resumes after the cursor, over wss on an https page", () => {
+Deno.test("the socket resumes after the cursor (0 too), over wss on an https page", () => {
   assert.equal(
     socketUrl({ protocol: "http:", host: "localhost:8000" }, 0),
-    "ws://localhost:8000/ws",
+    "ws://localhost:8000/ws?after=0",
+    "a message posted between the page and the socket is not lost",
   );
   assert.equal(
     socketUrl({ protocol: "https:", host: "chat.example.com" }, 42),

@@ -161,6 +161,14 @@ Deno.test("a send refused for going too fast waits, and the store is told to pac
   });
   assert.deepEqual(state.pending.value.map((p) => p.status), ["sending", "waiting"]);
   assert.deepEqual(effects, [{ type: "pace" }]);
+  const told = state.apply({
+    type: "error",
+    code: "rate_limited",
+    message: "Slow down: try again in 8 s.",
+    clientId: "a",
+    retryAfterS: 8,
+  });
+  assert.deepEqual(told, [{ type: "pace", afterMs: 8000 }], "as long as the server asked");
 });
 
 Deno.test("an error frame without a clientId leaves every pending send as it was", () => {
