@@ -20,7 +20,7 @@ Deno.test(
     // The network loses everything the server says about this one message to alice.
     let losing = true;
     const lost = new Set<string>();
-    await alice.page.routeWebSocket("**/ws", (ws) => {
+    await alice.page.routeWebSocket(/\/ws(\?|$)/, (ws) => {
       const toServer = ws.connectToServer();
       ws.onMessage((frame) => {
         const sent = JSON.parse(String(frame));
