@@ -54,7 +54,11 @@ async function openRedis(config: Config, log: Logger, closing: (() => Promise<vo
   try {
     const broker = await createRedisBroker(options);
     closing.push(() => broker.close());
-    const presence = await createRedisPresence({ ...options, ttlS: config.PRESENCE_TTL_S });
+    const presence = await createRedisPresence({
+      ...options,
+      ttlS: config.PRESENCE_TTL_S,
+      handoffMs: config.PRESENCE_GRACE_MS,
+    });
     closing.push(() => presence.close());
     const limits = await createRedisLimiters(options);
     closing.push(() => limits.close());

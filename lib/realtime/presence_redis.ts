@@ -19,6 +19,13 @@ export type RedisPresenceOptions = {
   ttlS: number;
   /** Names the deployment in a shared Redis, as for the broker; "ugochat" unless told. */
   prefix?: string;
+  /**
+   * On close, this process's entries are re-dated to lapse this long after (the reload grace,
+   * PRESENCE_GRACE_MS): a user whose page reconnects to another process meanwhile never looks
+   * offline, and one who does not is reported by a sweeper then, not a whole TTL later.
+   * Unset: they lapse as after the last heartbeat.
+   */
+  handoffMs?: number;
 };
 
 export type RedisPresence = PresenceStore & {
@@ -160,16 +167,10 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
       return () => expiredListeners.delete(listener);
     },
     async refresh() {
-      if (refreshing || !client.isReady) return;
+      if (refreshing) return;
       refreshing = true;
       try {
-        const users = [...heldHere].map(String);
-        for (let i = 0; i < users.length; i += REFRESH_BATCH) {
-          const batch = users.slice(i, i + REFRESH_BATCH);
-          await refresh(client, [expiry], [prefix, instanceId, lifetimeMs, ...batch]);
-        }
-      } catch (error) {
-        log.debug("presence.refresh_failed", { error: String(error) });
+        await redate(lifetimeMs);
       } finally {
         refreshing = false;
       }
@@ -190,14 +191,30 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
       }
     },
     async close() {
-      // This process's entries are left to expire: a user reconnecting to another process
-      // within the TTL never looks offline, and one who does not is reported by a sweeper.
+      // This process's entries are left to lapse soon (handoffMs), not deleted: a user
+      // reconnecting to another process meanwhile never looks offline, and a sweeper elsewhere
+      // reports the one who does not.
       clearInterval(heartbeat);
       clearInterval(sweeper);
       expiredListeners.clear();
+      if (options.handoffMs !== undefined) await redate(String(options.handoffMs));
       await disconnect(client);
     },
   };
+
+  /** Sets every entry of this process to lapse `lifetime` ms from now. */
+  async function redate(lifetime: string) {
+    if (!client.isReady) return;
+    try {
+      const users = [...heldHere].map(String);
+      for (let i = 0; i < users.length; i += REFRESH_BATCH) {
+        const batch = users.slice(i, i + REFRESH_BATCH);
+        await refresh(client, [expiry], [prefix, instanceId, lifetime, ...batch]);
+      }
+    } catch (error) {
+      log.debug("presence.refresh_failed", { error: String(error) });
+    }
+  }
 
   function tellExpired(userId: number) {
     for (const listen of expiredListeners) {

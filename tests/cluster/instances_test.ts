@@ -219,6 +219,53 @@ Deno.test({
 
 Deno.test({
   name:
+    "a graceful stop of an instance: its users look offline to friends after the reload grace, not the TTL, unless their page moved to another instance",
+  ignore: skip,
+  async fn() {
+    const GRACE_MS = 500;
+    // A TTL far longer than the test: only the hand-off can take alice offline in time.
+    await using c = await cluster(2, { PRESENCE_TTL_S: "60", PRESENCE_GRACE_MS: String(GRACE_MS) });
+    const [one, two] = c.instances;
+    const alice = createClient(one.origin);
+    const aliceId = (await alice.register("alice")).id;
+    const carol = createClient(one.origin);
+    const carolId = (await carol.register("carol")).id;
+    const bob = createClient(two.origin);
+    await bob.register("bob");
+    await befriend(on(one, bob), "bob", alice, "alice");
+    await befriend(on(one, bob), "bob", carol, "carol");
+    await using b = await openChat(two.origin, bob);
+    const a = await openChat(one.origin, alice);
+    const k = await openChat(one.origin, carol);
+    await b.waitFor((f) => f.type === "presence" && f.userId === aliceId && f.online);
+    await b.waitFor((f) => f.type === "presence" && f.userId === carolId && f.online);
+
+    const stoppedAt = Date.now();
+    await one.stop("SIGTERM");
+    await Promise.all([a.closed, k.closed]);
+    // carol's page reconnects to the other instance within the grace; alice's does not.
+    await using back = await openChat(two.origin, on(two, carol));
+    await back.waitFor((f) => f.type === "caught_up");
+
+    const offline = await b.waitFor(
+      (f) => f.type === "presence" && f.userId === aliceId && !f.online,
+      20_000,
+    );
+    const took = Date.now() - stoppedAt;
+    // The grace, then the next sweep (every TTL / 10 = 6 s): far less than the 60 s TTL.
+    assert.ok(took < GRACE_MS + 6000 + 3000, `alice offline ${took} ms after the stop`);
+    assert.ok(offline.type === "presence" && offline.lastSeenAt !== null);
+    await sleep(GRACE_MS + 1000);
+    assert.equal(
+      b.all("presence").filter((f) => f.userId === carolId && !f.online).length,
+      0,
+      "carol, back on two within the grace, never looked offline",
+    );
+  },
+});
+
+Deno.test({
+  name:
     "Redis restarted under load: instances carry on by themselves, sockets are told to resync, nothing acknowledged is lost",
   ignore: skip,
   async fn() {
