@@ -8,6 +8,10 @@ export type Config = {
   kind: Kind;
   port: number;
   serverPid: number;
+  /** cluster: every instance's port, users spread over them in turn (else `port` alone). */
+  ports?: number[];
+  /** cluster: every instance's pid, whose CPU is summed (else `serverPid` alone). */
+  serverPids?: number[];
   scenario: "fanout" | "idle" | "dm" | "overload" | "reconnect";
   users: User[];
   senders: number;
@@ -20,6 +24,10 @@ export type Config = {
 };
 
 const MARK = "@@";
+
+/** Server CPU seconds so far, over every instance. */
+const serverCpu = (config: Config) =>
+  (config.serverPids ?? [config.serverPid]).reduce((sum, pid) => sum + cpuSeconds(pid), 0);
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
@@ -57,8 +65,14 @@ type Client = RawSocket & {
   acks: Map<string, number>;
 };
 
-async function connect(config: Config, user: User, probe: boolean): Promise<Client> {
-  const { kind, port } = config;
+async function connect(
+  config: Config,
+  user: User,
+  probe: boolean,
+  index = 0,
+): Promise<Client> {
+  const { kind } = config;
+  const port = config.ports ? config.ports[index % config.ports.length] : config.port;
   const path = kind === "ugochat"
     ? `/ws${user.after !== undefined ? `?after=${user.after}` : ""}`
     : kind === "socketio"
@@ -115,7 +129,9 @@ async function connectAll(config: Config, users: User[], probeEvery: number): Pr
   for (let i = 0; i < users.length; i += BATCH) {
     clients.push(
       ...await Promise.all(
-        users.slice(i, i + BATCH).map((u, j) => connect(config, u, (i + j) % probeEvery === 0)),
+        users.slice(i, i + BATCH).map((u, j) =>
+          connect(config, u, (i + j) % probeEvery === 0, i + j)
+        ),
       ),
     );
   }
@@ -141,7 +157,7 @@ async function step(
     c.deliveries = 0;
     c.latencies = [];
   }
-  const cpuServer0 = cpuSeconds(config.serverPid);
+  const cpuServer0 = serverCpu(config);
   const cpuSelf0 = cpuSeconds("self");
   const started = now();
   let sent = 0;
@@ -159,7 +175,7 @@ async function step(
   }
   const elapsed = (now() - started) / 1000;
   await sleep(500); // stragglers
-  const cpuServer = cpuSeconds(config.serverPid) - cpuServer0;
+  const cpuServer = serverCpu(config) - cpuServer0;
   const cpuSelf = cpuSeconds("self") - cpuSelf0;
   const delivered = clients.reduce((n, c) => n + c.deliveries, 0);
   const latencies = clients.flatMap((c) => c.latencies).sort((a, b) => a - b);
@@ -203,7 +219,7 @@ async function overload(config: Config) {
   await sleep(2000);
   // Clients the server dropped as too slow come back, as real ones do, before recovery is judged.
   const back = await Promise.all(
-    clients.map((c, i) => (c.closed ? connect(config, config.users[i], i % 10 === 0) : c)),
+    clients.map((c, i) => (c.closed ? connect(config, config.users[i], i % 10 === 0, i) : c)),
   );
   const after = await step(
     config,
@@ -234,9 +250,9 @@ async function idle(config: Config) {
     await sleep(1500);
     points.push({ connections: clients.length, rss_kib: rssKiB(config.serverPid) });
   }
-  const cpu0 = cpuSeconds(config.serverPid);
+  const cpu0 = serverCpu(config);
   await sleep(5000);
-  const idleCpu = (100 * (cpuSeconds(config.serverPid) - cpu0)) / 5;
+  const idleCpu = (100 * (serverCpu(config) - cpu0)) / 5;
   clients.forEach((c) => c.close());
   const [first, last] = [points[0], points.at(-1)!];
   return {
@@ -253,7 +269,7 @@ async function dm(config: Config) {
   const steps = [];
   for (const rate of config.rates) {
     for (const c of clients) c.ackLatencies = [];
-    const cpu0 = cpuSeconds(config.serverPid);
+    const cpu0 = serverCpu(config);
     const self0 = cpuSeconds("self");
     const started = now();
     let sent = 0;
@@ -282,7 +298,7 @@ async function dm(config: Config) {
       p50_ms: percentile(latencies, 0.5),
       p99_ms: percentile(latencies, 0.99),
       cpu_us_per_ack: latencies.length
-        ? ((cpuSeconds(config.serverPid) - cpu0) * 1e6) / latencies.length
+        ? ((serverCpu(config) - cpu0) * 1e6) / latencies.length
         : null,
       generator_cpu_percent: generatorCpu,
       client_bound: generatorCpu > 85,

@@ -29,10 +29,13 @@ const wanted = (name: string) => !ONLY || ONLY.includes(name);
 const PROFILE = Deno.args.includes("--profile");
 const BEFORE_REF = Deno.args.find((a) => a.startsWith("--before="))?.slice(9);
 const ON_POSTGRES = Deno.args.includes("--backend=postgres");
+// The cluster scenario needs PostgreSQL and Redis: it runs with --backend=postgres or when named.
+const CLUSTER = ON_POSTGRES ? wanted("cluster") : !!ONLY?.includes("cluster");
 const REPS = QUICK ? 1 : 3;
 const BENCH = resolve(APP_DIR, "bench");
 const RESULTS = `${BENCH}/results`;
 const hasTaskset = await commandExists("taskset");
+const CORES = navigator.hardwareConcurrency;
 const hasNode = await commandExists("node");
 const SOCKETIO_DIR = `${BENCH}/socketio`;
 // Only dm runs UgoChat alone; any other scenario wants the Socket.IO baseline.
@@ -56,7 +59,7 @@ const CHECKOUTS: Partial<Record<Impl, string>> = {
   postgres: APP_DIR,
 };
 /** With --backend=postgres: one throwaway PostgreSQL and Redis for the whole run. */
-const shared = ON_POSTGRES ? await startSharedServers() : null;
+const shared = ON_POSTGRES || CLUSTER ? await startSharedServers() : null;
 
 async function startSharedServers() {
   const { startPostgres } = await import("../tests/helpers/postgres.ts");
@@ -202,6 +205,9 @@ type Server = {
   kind: Impl;
   port: number;
   pid: number;
+  /** Every instance's port and pid (one, but for the cluster scenario's two). */
+  ports: number[];
+  pids: number[];
   stop(): Promise<void>;
   users: { cookie?: string }[];
   dm?: number[];
@@ -250,14 +256,31 @@ async function startProcess(
 /** Names the CPU profile of the next UgoChat server started (set by `scenario`). */
 let profileName = "";
 
-async function startServer(kind: Impl, users: number, dmPairs = false): Promise<Server> {
+/**
+ * Starts `kind` seeded with `users` (friends in pairs with `dmPairs`). `instances` > 1 (postgres
+ * only) starts that many processes on the same PostgreSQL database and Redis prefix, instance i
+ * pinned to core i.
+ */
+async function startServer(
+  kind: Impl,
+  users: number,
+  dmPairs = false,
+  instances = 1,
+): Promise<Server> {
+  if (instances > 1 && kind !== "postgres") throw new Error("several instances need postgres");
   if (kind === "reference") {
     const p = await startProcess(
       pinned(0, [Deno.execPath(), "run", "-A", `${BENCH}/reference_hub.ts`]),
       {},
       /listening (\d+)/,
     );
-    return { kind, ...p, users: Array.from({ length: users }, () => ({})) };
+    return {
+      kind,
+      ...p,
+      ports: [p.port],
+      pids: [p.pid],
+      users: Array.from({ length: users }, () => ({})),
+    };
   }
   if (kind === "socketio") {
     const p = await startProcess(
@@ -265,7 +288,13 @@ async function startServer(kind: Impl, users: number, dmPairs = false): Promise<
       {},
       /listening (\d+)/,
     );
-    return { kind, ...p, users: Array.from({ length: users }, () => ({})) };
+    return {
+      kind,
+      ...p,
+      ports: [p.port],
+      pids: [p.pid],
+      users: Array.from({ length: users }, () => ({})),
+    };
   }
   const checkout = CHECKOUTS[kind]!;
   const dataDir = await Deno.makeTempDir({ prefix: "ugochat-bench-" });
@@ -312,31 +341,40 @@ async function startServer(kind: Impl, users: number, dmPairs = false): Promise<
   const flags: string[] = JSON.parse(
     await runIn(checkout, [Deno.execPath(), "run", "-A", "bench/server_flags.ts"], env),
   );
-  const profile = [
-    "--cpu-prof",
-    `--cpu-prof-dir=${RESULTS}`,
-    `--cpu-prof-name=${profileName}.cpuprofile`,
-  ];
-  const p = await startProcess(
-    pinned(0, [
-      Deno.execPath(),
-      "run",
-      ...flags,
-      ...(PROFILE ? profile : []),
-      resolve(checkout, "main.ts"),
-    ]),
-    { ...env, LOG_LEVEL: "info" },
-    /listen=http:\/\/[^ ]+:(\d+)/,
-    PROFILE,
-    checkout,
-  );
+  const processes: Awaited<ReturnType<typeof startProcess>>[] = [];
+  for (let i = 0; i < instances; i++) {
+    const profile = [
+      "--cpu-prof",
+      `--cpu-prof-dir=${RESULTS}`,
+      `--cpu-prof-name=${profileName}${instances > 1 ? `-instance${i + 1}` : ""}.cpuprofile`,
+    ];
+    processes.push(
+      await startProcess(
+        pinned(i % CORES, [
+          Deno.execPath(),
+          "run",
+          ...flags,
+          ...(PROFILE ? profile : []),
+          resolve(checkout, "main.ts"),
+        ]),
+        { ...env, LOG_LEVEL: "info" },
+        /listen=http:\/\/[^ ]+:(\d+)/,
+        PROFILE,
+        checkout,
+      ),
+    );
+  }
+  const [p] = processes;
   return {
     kind,
-    ...p,
+    port: p.port,
+    pid: p.pid,
+    ports: processes.map((q) => q.port),
+    pids: processes.map((q) => q.pid),
     users: seeded.users.map((u) => ({ cookie: u.cookie })),
     dm: dmPairs ? seeded.dm : undefined,
     async stop() {
-      await p.stop();
+      await Promise.all(processes.map((q) => q.stop()));
       await dropDatabase();
       await Deno.remove(dataDir, { recursive: true }).catch(() => {});
     },
@@ -665,8 +703,74 @@ try {
     });
     report.reconnect = combine(reconnectRuns, ["seconds", "complete", "clients"], "seconds", true);
   }
+  if (CLUSTER) {
+    report.cluster = await cluster();
+  }
 } finally {
   await before?.remove();
+}
+
+/**
+ * The fan-out of one Lobby on one instance in process (SQLite, memory broker), on one instance
+ * through Redis, and on two instances behind the same Redis and PostgreSQL with the users spread
+ * over them: deliveries per second at p99 ≤ 100 ms, and server CPU per delivery over all instances.
+ */
+async function cluster() {
+  const variants = [
+    { name: "sqlite_one", kind: "ugochat" as Impl, instances: 1 },
+    { name: "redis_one", kind: "postgres" as Impl, instances: 1 },
+    { name: "redis_two", kind: "postgres" as Impl, instances: 2 },
+  ];
+  console.error(
+    `cluster: fan-out, 200 users, 10 senders, on 1 and 2 instances${
+      hasTaskset ? ` (instance i on core i of ${CORES}; the load generator on core 1)` : ""
+    }`,
+  );
+  const runs: Record<string, ReturnType<typeof summarizeSteps>[]> = {};
+  for (let rep = 0; rep < REPS; rep++) {
+    const order = rep % 2 ? [...variants].reverse() : variants;
+    for (const variant of order) {
+      console.error(`  cluster: ${variant.name} (repetition ${rep + 1}/${REPS})`);
+      profileName = `cluster-${variant.name}-${rep + 1}`;
+      const server = await startServer(variant.kind, 200, false, variant.instances);
+      try {
+        const result = await loadgen({
+          kind: "ugochat",
+          port: server.port,
+          serverPid: server.pid,
+          ports: server.ports,
+          serverPids: server.pids,
+          scenario: "fanout",
+          users: server.users,
+          senders: 10,
+          payloadBytes: PAYLOAD,
+          rates: fanoutRates,
+          stepSeconds,
+        }) as { steps: Step[] };
+        (runs[variant.name] ??= []).push(summarizeSteps(result.steps, 100_000));
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+  const fields = ["deliveries_per_s", "p50_ms", "p99_ms", "cpu_us_per_delivery"] as const;
+  const medians = Object.fromEntries(variants.map(({ name }) => [
+    name,
+    Object.fromEntries(
+      fields.map((f) => [f, median(runs[name].map((r) => Number(r[f] ?? NaN)))]),
+    ) as Record<(typeof fields)[number], number | null>,
+  ]));
+  const ratio = (a: number | null, b: number | null) => a !== null && b ? a / b : null;
+  return {
+    ...medians,
+    ratio_two_to_one: Object.fromEntries(
+      fields.map((f) => [f, ratio(medians.redis_two[f], medians.redis_one[f])]),
+    ),
+    ratio_redis_to_in_process: Object.fromEntries(
+      fields.map((f) => [f, ratio(medians.redis_one[f], medians.sqlite_one[f])]),
+    ),
+    runs,
+  };
 }
 
 const cpuModel = /model name\s*:\s*(.*)/.exec(await Deno.readTextFile("/proc/cpuinfo"))?.[1] ??
@@ -691,6 +795,11 @@ report.machine = {
 await Deno.mkdir(RESULTS, { recursive: true });
 await Deno.writeTextFile(`${RESULTS}/latest.json`, JSON.stringify(report, null, 2) + "\n");
 printTable(report);
+
+function printRows(rows: string[][]) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  console.log(rows.map((row) => row.map((c, i) => c.padEnd(widths[i])).join("  ")).join("\n"));
+}
 
 function printTable(r: Record<string, unknown>) {
   const fmt = (
@@ -751,8 +860,21 @@ function printTable(r: Record<string, unknown>) {
       ...(ON_POSTGRES ? [fmt(ratioPostgres?.[field])] : []),
     ]);
   }
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  console.log(rows.map((row) => row.map((c, i) => c.padEnd(widths[i])).join("  ")).join("\n"));
+  if (rows.length > 1) printRows(rows);
+  const c = r.cluster as Record<string, Record<string, number | null>> | undefined;
+  if (c) {
+    const names = ["sqlite_one", "redis_one", "redis_two"];
+    const ratios = ["ratio_two_to_one", "ratio_redis_to_in_process"];
+    console.log("\ncluster (fan-out; 1 instance in process, 1 and 2 instances through Redis)");
+    printRows([
+      ["figure", ...names, "two ÷ one", "redis ÷ in process"],
+      ...["deliveries_per_s", "p50_ms", "p99_ms", "cpu_us_per_delivery"].map((field) => [
+        field,
+        ...names.map((name) => fmt(c[name][field])),
+        ...ratios.map((name) => fmt(c[name][field])),
+      ]),
+    ]);
+  }
   const m = r.machine as Record<string, unknown>;
   console.log(
     `\n${m.cores} cores, ${m.cpu_model}, kernel ${m.kernel}, Deno ${m.deno}, Node ${
