@@ -3,15 +3,11 @@
 // through Redis with REDIS_URL). One that cannot be opened stops the start with one line.
 import type { Config } from "./config.ts";
 import { memoryLimiters } from "./limits.ts";
-import { createRedisLimiters } from "./limits_redis.ts";
-import { createRedisSocketSlots } from "./socket_slots_redis.ts";
 import type { Logger } from "./log.ts";
 import type { Broker } from "./realtime/broker.ts";
 import { createMemoryBroker } from "./realtime/broker_memory.ts";
-import { createRedisBroker } from "./realtime/broker_redis.ts";
 import type { PresenceStore } from "./realtime/presence.ts";
 import { createMemoryPresence } from "./realtime/presence_memory.ts";
-import { createRedisPresence } from "./realtime/presence_redis.ts";
 import type { Backends } from "./services.ts";
 import { openStore, StoreUnavailableError } from "./store/mod.ts";
 
@@ -51,6 +47,15 @@ export async function openBackends(config: Config, log: Logger): Promise<OpenedB
 
 async function openRedis(config: Config, log: Logger, closing: (() => Promise<void>)[]) {
   const options = { url: config.REDIS_URL!, log, prefix: config.REDIS_PREFIX };
+  // Loaded only when asked for: a server on the embedded default never loads the Redis client.
+  const [{ createRedisBroker }, { createRedisPresence }, { createRedisLimiters }, {
+    createRedisSocketSlots,
+  }] = await Promise.all([
+    import("./realtime/broker_redis.ts"),
+    import("./realtime/presence_redis.ts"),
+    import("./limits_redis.ts"),
+    import("./socket_slots_redis.ts"),
+  ]);
   try {
     const broker = await createRedisBroker(options);
     closing.push(() => broker.close());

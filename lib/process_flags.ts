@@ -3,7 +3,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Config } from "./config.ts";
 import { settingNames } from "./config.ts";
-import { REDIS_ENV } from "./realtime/redis.ts";
+import { REDIS_ENV } from "./realtime/redis_env.ts";
 
 export const APP_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 

@@ -5,13 +5,6 @@ import { createHash } from "node:crypto";
 import { createClient, type RedisClientType } from "redis";
 import type { Logger } from "../log.ts";
 
-/**
- * What the `redis` package reads from the environment when it connects; without the grant
- * it fails every connection attempt, forever. The server needs `--allow-env` for these and
- * `--allow-net` for the Redis host and port.
- */
-export const REDIS_ENV = ["REDIS_DEBUG_MAINTENANCE", "REDIS_EMIT_DIAGNOSTICS"];
-
 /** Reconnection backs off to at most this, so a restarted Redis is back in use within ~1 s. */
 const MAX_RECONNECT_DELAY_MS = 1000;
 /** How long opening waits for a first connection before it tells the operator why not. */

@@ -3,7 +3,6 @@
 import { resolve } from "node:path";
 import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
-import { openPostgresStore } from "./postgres/mod.ts";
 import { SchemaTooNewError } from "./schema.ts";
 import { openSqliteStore } from "./sqlite/mod.ts";
 import type { Store } from "./types.ts";
@@ -29,6 +28,8 @@ export async function openStore(
     const url = new URL(config.DATABASE_URL);
     const location = `postgres://${url.host}${url.pathname}`;
     try {
+      // Loaded only when asked for: the embedded default never loads the PostgreSQL client.
+      const { openPostgresStore } = await import("./postgres/mod.ts");
       const store = await openPostgresStore(config.DATABASE_URL, {
         poolSize: config.DATABASE_POOL_SIZE,
       });

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { createLogger } from "../../lib/log.ts";
 import { createRedisPresence, type RedisPresence } from "../../lib/realtime/presence_redis.ts";
-import { REDIS_ENV } from "../../lib/realtime/redis.ts";
+import { REDIS_ENV } from "../../lib/realtime/redis_env.ts";
 import { startRedis, withoutRedis } from "../helpers/redis.ts";
 import { sleep, waitUntil } from "../helpers/wait.ts";
 import { presenceContract } from "./presence_contract.ts";
