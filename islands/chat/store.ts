@@ -83,6 +83,7 @@ export function createChatStore() {
         if (document.visibilityState === "visible") socket?.reconnectNow();
       });
       addEventListener("online", () => socket?.reconnectNow());
+      addEventListener("offline", () => socket?.disconnect());
       const userId = options.snapshot.me.id;
       const title = document.title;
       effect(() => { // the tab says how much waits unread: "(3) UgoChat"
