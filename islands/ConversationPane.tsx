@@ -42,7 +42,10 @@ function ConversationPane(props: ConversationPart & { title: string }) {
   const pending = store.pending.value.filter((p) => p.conversationId === activeId);
   const me = store.me.value ?? props.me;
   const connection = store.connection.value;
-  const historyError = store.historyError.value;
+  // A conversation that could not be opened says why once: in the failed bar, if it holds any.
+  const historyError = isStandIn(activeId) && pending.some((p) => p.status === "failed")
+    ? null
+    : store.historyError.value;
   const profile = store.profile.value;
   const closeDialog = () => (store.dialog.value = null);
 
