@@ -6,6 +6,7 @@ import { isStandIn } from "../../islands/chat/direct.ts";
 import type { PendingMessage } from "../../islands/chat/state.ts";
 import type { ChatStore } from "../../islands/chat/store.ts";
 import type { ConversationView, MessageView } from "../../lib/wire.ts";
+import { moveBetweenMessages } from "./messageFocus.ts";
 import { MessageList } from "./MessageList.tsx";
 import { UnreadBar } from "./UnreadBar.tsx";
 
@@ -144,6 +145,7 @@ export function MessageLog(
         tabIndex={0}
         ref={log}
         onScroll={onScroll}
+        onKeyDown={(e) => moveBetweenMessages(e.currentTarget, e)}
       >
         {loadingOlder
           ? <p class="muted older" role="status">Loading older messages…</p>
