@@ -10,6 +10,7 @@ import { TypingLine } from "../components/conversation/TypingLine.tsx";
 import { useMounted } from "../components/LocalTime.tsx";
 import { island } from "../lib/islands.tsx";
 import { LOBBY_ID } from "../lib/wire.ts";
+import { isStandIn } from "./chat/direct.ts";
 import type { ConversationPart } from "./chat/state.ts";
 import { newElsewhere } from "./chat/unread.ts";
 import { shortcut } from "./chat/shortcuts.ts";
@@ -36,12 +37,15 @@ function ConversationPane(props: ConversationPart & { title: string }) {
     ? props.title
     : conversation?.kind === "direct"
     ? conversation.with!.username
-    : "Lobby";
+    : store.unopened.value.get(activeId)?.username ?? "Lobby";
   const messages = store.messages.value.get(activeId) ?? [];
   const pending = store.pending.value.filter((p) => p.conversationId === activeId);
   const me = store.me.value ?? props.me;
   const connection = store.connection.value;
-  const historyError = store.historyError.value;
+  // A conversation that could not be opened says why once: in the failed bar, if it holds any.
+  const historyError = isStandIn(activeId) && pending.some((p) => p.status === "failed")
+    ? null
+    : store.historyError.value;
   const profile = store.profile.value;
   const closeDialog = () => (store.dialog.value = null);
 
@@ -71,7 +75,9 @@ function ConversationPane(props: ConversationPart & { title: string }) {
       )}
       {historyError?.conversationId === activeId && (
         <p class="banner" role="alert">
-          Messages could not be loaded: {historyError.message}
+          {isStandIn(activeId)
+            ? "The conversation could not be opened"
+            : "Messages could not be loaded"}: {historyError.message}
         </p>
       )}
       <MessageLog

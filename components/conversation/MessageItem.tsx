@@ -17,12 +17,18 @@ export function MessageItem(
 ) {
   const { message, grouped } = props;
   // In a group only the first shows who and when; the others say it to screen readers, and
-  // show the full time on hover.
+  // show the full time on hover. Focused (see messageFocus.ts), each shows its full date and
+  // gives it as its description; unfocused, the date is hidden, so a live announcement of a
+  // new message does not read it out.
+  const stamp = props.local ? formatStamp(message.at, true) : undefined;
+  const stampId = `stamp-${message.id}`;
   return (
     <li
       class={`message ${props.mine ? "mine" : "theirs"}${grouped ? " grouped" : ""}`}
       data-id={message.id}
-      title={grouped && props.local ? formatStamp(message.at, true) : undefined}
+      title={grouped ? stamp : undefined}
+      tabIndex={-1}
+      aria-describedby={stamp ? stampId : undefined}
     >
       <div class={grouped ? "meta sr-only" : "meta"}>
         {props.mine || grouped || !props.onName
@@ -38,6 +44,7 @@ export function MessageItem(
               {message.sender.username}
             </button>
           )} <LocalTime at={message.at} clock />
+        {stamp && <span class="stamp" id={stampId} aria-hidden="true">{stamp}</span>}
       </div>
       <MessageText text={message.text} />
     </li>

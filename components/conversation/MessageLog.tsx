@@ -2,9 +2,11 @@
 // divider) or at the bottom, follows new messages while the reader is at the bottom, counts
 // them on "New messages ↓" when they are not, and loads older history at the top in place.
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
+import { isStandIn } from "../../islands/chat/direct.ts";
 import type { PendingMessage } from "../../islands/chat/state.ts";
 import type { ChatStore } from "../../islands/chat/store.ts";
 import type { ConversationView, MessageView } from "../../lib/wire.ts";
+import { moveBetweenMessages } from "./messageFocus.ts";
 import { MessageList } from "./MessageList.tsx";
 import { UnreadBar } from "./UnreadBar.tsx";
 
@@ -143,6 +145,7 @@ export function MessageLog(
         tabIndex={0}
         ref={log}
         onScroll={onScroll}
+        onKeyDown={(e) => moveBetweenMessages(e.currentTarget, e)}
       >
         {loadingOlder
           ? <p class="muted older" role="status">Loading older messages…</p>
@@ -151,7 +154,11 @@ export function MessageLog(
               Load older messages
             </button>
           )}
-        {!loaded && !failed && <p class="muted empty" role="status">Loading messages…</p>}
+        {!loaded && !failed && (
+          <p class="muted empty" role="status">
+            {isStandIn(store.activeId.value) ? "Opening the conversation…" : "Loading messages…"}
+          </p>
+        )}
         {loaded && messages.length === 0 && props.pending.length === 0 && (
           <p class="muted empty">No messages yet. Say hello!</p>
         )}

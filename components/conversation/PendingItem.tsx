@@ -8,7 +8,11 @@ const STATUS = { sending: "sending…", waiting: "waiting to send…", failed: "
 export function PendingItem(props: { pending: PendingMessage }) {
   const { pending } = props;
   return (
-    <li class={`message mine pending ${pending.status}`} data-client-id={pending.clientId}>
+    <li
+      class={`message mine pending ${pending.status}`}
+      data-client-id={pending.clientId}
+      tabIndex={-1}
+    >
       <div class="meta">
         <span class="sender">You</span> <span class="status">{STATUS[pending.status]}</span>
       </div>

@@ -69,7 +69,7 @@ export function ProfileCard(props: { store: ChatStore; user: UserView; snapshot:
         {now === "friend" && (
           <button
             type="button"
-            onClick={() => run(store.openDirect(user.username), true)}
+            onClick={() => run(store.openDirect(user), true)}
           >
             Message
           </button>

@@ -19,7 +19,7 @@ function targets(store: ChatStore): Target[] {
   const friends = snapshot.friends.filter((f) => !withDm.has(f.id)).map((f) => ({
     key: `f${f.id}`,
     label: f.username,
-    go: () => store.openDirect(f.username),
+    go: () => store.openDirect(f),
   }));
   return [...conversations, ...friends];
 }

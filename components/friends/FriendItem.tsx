@@ -51,7 +51,7 @@ export function FriendItem(
         type="button"
         class="friend-name"
         onClick={async () =>
-          report(await props.store.openDirect(friend.username), `Open ${friend.username}`)}
+          report(await props.store.openDirect(friend), `Open ${friend.username}`)}
         aria-describedby={`presence-${friend.id}`}
       >
         {friend.username}

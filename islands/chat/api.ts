@@ -2,7 +2,10 @@
 // fit to show the person, so no caller can forget that a call may fail.
 import { type ConversationView, HISTORY_PAGE, type MessageView } from "../../lib/wire.ts";
 
-export type Result<T> = { ok: true; value: T } | { ok: false; message: string };
+export type Result<T> =
+  | { ok: true; value: T }
+  /** unreached: no answer came (offline, or the page going away), so trying again may do. */
+  | { ok: false; message: string; unreached?: true };
 export type HistoryPage = { messages: MessageView[]; hasMore: boolean };
 export type FriendRequestOutcome = "requested" | "accepted";
 
@@ -54,6 +57,7 @@ async function call<T = void>(method: string, path: string, body?: unknown): Pro
     return {
       ok: false,
       message: "Could not reach the server. Check your connection and try again.",
+      unreached: true,
     };
   }
   if (!response.ok) return { ok: false, message: await errorMessage(response) };

@@ -3,6 +3,7 @@
 // the server says "too fast", and offered again, all at once, when it refused them.
 import { effect } from "@preact/signals";
 import type { ClientFrame } from "../../lib/protocol.ts";
+import { isStandIn } from "./direct.ts";
 import { savedOutbox, saveOutboxChange } from "./saved.ts";
 import { type ChatState, type PendingMessage, setStatus } from "./state.ts";
 
@@ -15,6 +16,7 @@ export function createOutbox(state: ChatState, transmit: (frame: ClientFrame) =>
 
   function sendPending(p: PendingMessage) {
     const { clientId, conversationId, text } = p;
+    if (isStandIn(conversationId)) return; // sent once the server has named its conversation
     transmit({ type: "send", clientId, conversationId, text });
   }
 

@@ -7,6 +7,8 @@ export const SHORTCUTS: [keys: string, what: string][] = [
   ["Alt+↑ / Alt+↓", "Previous / next conversation"],
   ["Alt+Shift+↑ / Alt+Shift+↓", "Previous / next unread conversation"],
   ["Ctrl+K / ⌘+K", "Go to a conversation by name"],
+  ["↑ / ↓ in the messages", "Previous / next message, with its full date"],
+  ["Home / End in the messages", "First / last message"],
   ["Escape", "Mark the conversation as read"],
   ["Enter / Shift+Enter", "Send / new line"],
 ];

@@ -60,13 +60,18 @@ export function createChatSocket(options: ChatSocketOptions) {
     };
     ws.onclose = (event) => {
       if (socket !== ws) return;
-      socket = null;
-      live = false;
-      clearTimeout(pongTimer);
       if (event.code === CLOSE.SESSION_ENDED) return location.assign("/login");
-      options.onConnection("reconnecting");
-      retryTimer = setTimeout(connect, retryDelayMs(attempts++));
+      lost();
     };
+  }
+
+  /** The socket is gone: say so, and try again after the backoff. */
+  function lost() {
+    socket = null;
+    live = false;
+    clearTimeout(pongTimer);
+    options.onConnection("reconnecting");
+    retryTimer = setTimeout(connect, retryDelayMs(attempts++));
   }
 
   function heartbeat() {
@@ -88,6 +93,17 @@ export function createChatSocket(options: ChatSocketOptions) {
       if (retryTimer === undefined) return; // connected, or a connect is under way
       clearTimeout(retryTimer);
       connect();
+    },
+    /**
+     * Gives up on the socket now: the browser says the network is gone. An open socket then
+     * delivers nothing, yet may not close by itself until a ping goes unanswered (35 s with the
+     * default heartbeat), all the while showing the page as live.
+     */
+    disconnect() {
+      const ws = socket;
+      if (!ws) return; // already waiting to retry
+      lost();
+      ws.close();
     },
     /** Sends a frame if the socket is live; false when it is not (the caller keeps it). */
     send(frame: ClientFrame): boolean {

@@ -65,6 +65,8 @@ export function createChatState(now: () => number = Date.now) {
     dialog: signal<"shortcuts" | "switcher" | null>(null),
     /** What was typed and not sent, per conversation. */
     drafts: signal(new Map<number, string>()),
+    /** Friends whose direct conversation is shown under a stand-in id (see direct.ts). */
+    unopened: signal(new Map<number, UserView>()),
     /** The last history load that failed, shown in its conversation until one succeeds. */
     historyError: signal<{ conversationId: number; message: string } | null>(null),
 

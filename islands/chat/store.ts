@@ -1,14 +1,15 @@
 // The page's chat client: the state, fed by the socket, plus what the person can do.
 // On the server each island builds a throwaway store from its own props; in the browser
 // there is one store for the page, fed by both islands' props and then by the socket.
-import { effect } from "@preact/signals";
+import { batch, effect } from "@preact/signals";
 import type { ClientFrame } from "../../lib/protocol.ts";
 import { applyEvent, LOBBY_ID, type Snapshot, type UserView } from "../../lib/wire.ts";
 import * as api from "./api.ts";
+import { friendOf, isStandIn, movePending, standInId, standInsOf } from "./direct.ts";
 import { forgetSaved, savedDrafts, saveDraft } from "./saved.ts";
 import { createOutbox } from "./outbox.ts";
 import { type ChatSocket, createChatSocket } from "./socket.ts";
-import { createChatState, type Effect } from "./state.ts";
+import { createChatState, type Effect, failPending, stillSending } from "./state.ts";
 import { readReceipt, unreadTotal } from "./unread.ts";
 
 export function createChatStore() {
@@ -16,6 +17,8 @@ export function createChatStore() {
   let socket: ChatSocket | null = null;
   const transmit = (frame: ClientFrame): boolean => socket?.send(frame) ?? false;
   const outbox = createOutbox(state, transmit);
+  /** The direct conversations being asked for, by stand-in id. */
+  const settling = new Map<number, Promise<api.Result<null>>>();
 
   function run(effect: Effect) {
     switch (effect.type) {
@@ -35,6 +38,7 @@ export function createChatStore() {
   }
 
   async function loadHistory(conversationId: number, before?: number) {
+    if (isStandIn(conversationId)) return; // nothing to load before the server names it
     const page = await api.historyPage(conversationId, before);
     if (!page.ok) {
       state.historyError.value = { conversationId, message: page.message };
@@ -58,8 +62,96 @@ export function createChatStore() {
     state.atBottom.value = false;
     state.activeId.value = conversationId;
     state.drawerOpen.value = false;
-    history.replaceState(null, "", conversationId === LOBBY_ID ? "/" : `/#c${conversationId}`);
+    if (!isStandIn(conversationId)) {
+      history.replaceState(null, "", conversationId === LOBBY_ID ? "/" : `/#c${conversationId}`);
+    }
     if (!state.messages.value.has(conversationId)) await loadHistory(conversationId);
+  }
+
+  /** Opens the direct conversation with a friend at once, under a stand-in id if it is new. */
+  async function openDirect(friend: UserView): Promise<api.Result<null>> {
+    const known = directWith(friend.id);
+    if (known) {
+      adopt(friend.id, known.id);
+      await open(known.id);
+      return { ok: true, value: null };
+    }
+    const standIn = standInId(friend.id);
+    state.unopened.value = new Map(state.unopened.value).set(standIn, friend);
+    void open(standIn);
+    return await settle(friend);
+  }
+
+  const directWith = (friendId: number) =>
+    state.snapshot.value?.conversations.find((c) => c.kind === "direct" && c.with?.id === friendId);
+
+  /** Asks the server for the conversation with a friend (once at a time), then adopts it. */
+  function settle(friend: UserView): Promise<api.Result<null>> {
+    const standIn = standInId(friend.id);
+    const asking = settling.get(standIn) ?? askFor(friend).finally(() => settling.delete(standIn));
+    settling.set(standIn, asking);
+    return asking;
+  }
+
+  async function askFor(friend: UserView): Promise<api.Result<null>> {
+    const standIn = standInId(friend.id);
+    if (state.historyError.value?.conversationId === standIn) state.historyError.value = null;
+    const result = await api.openDirect(friend.username);
+    if (!result.ok) {
+      state.historyError.value = { conversationId: standIn, message: result.message };
+      // Unanswered, the messages wait for the connection like any other; refused, they failed.
+      if (result.unreached) return result;
+      for (const p of state.pending.value) {
+        if (p.conversationId !== standIn || p.status === "failed") continue;
+        state.pending.value = failPending(state.pending.value, p.clientId, result.message);
+      }
+      return result;
+    }
+    const conversation = result.value;
+    const snapshot = state.snapshot.value;
+    if (snapshot && !snapshot.conversations.some((c) => c.id === conversation.id)) {
+      state.snapshot.value = applyEvent(snapshot, { type: "conversation", conversation });
+    }
+    adopt(friend.id, conversation.id);
+    if (state.activeId.value === standIn) void open(conversation.id);
+    return { ok: true, value: null };
+  }
+
+  /** The stand-in's draft and messages move to the conversation; those held are sent now. */
+  function adopt(friendId: number, conversationId: number) {
+    const standIn = standInId(friendId);
+    const draft = state.drafts.value.get(standIn);
+    const held = state.pending.value.filter((p) => p.conversationId === standIn);
+    batch(() => {
+      if (draft) {
+        setDraft(conversationId, draft);
+        setDraft(standIn, "");
+      }
+      state.pending.value = movePending(state.pending.value, standIn, conversationId);
+      const unopened = new Map(state.unopened.value);
+      if (unopened.delete(standIn)) state.unopened.value = unopened;
+    });
+    stillSending(movePending(held, standIn, conversationId)).forEach(outbox.sendPending);
+  }
+
+  /** Messages still under a stand-in (unanswered, or left by a reload) go to their friend's. */
+  function resumeStandIns() {
+    for (const standIn of standInsOf(stillSending(state.pending.value))) {
+      const friendId = friendOf(standIn);
+      const known = directWith(friendId);
+      const friend = state.snapshot.value?.friends.find((f) => f.id === friendId);
+      if (known) adopt(friendId, known.id);
+      else if (friend) void settle(friend);
+    }
+  }
+
+  /** Keeps what is typed for one conversation, here and in the browser's storage. */
+  function setDraft(conversationId: number, text: string) {
+    const drafts = new Map(state.drafts.value);
+    if (text) drafts.set(conversationId, text);
+    else drafts.delete(conversationId);
+    state.drafts.value = drafts;
+    if (state.me.value) saveDraft(state.me.value.id, conversationId, text);
   }
 
   return {
@@ -75,7 +167,10 @@ export function createChatStore() {
       socket = createChatSocket({
         heartbeatMs: options.heartbeatMs,
         onFrame: (frame) => state.apply(frame).forEach(run),
-        onConnection: (connection) => (state.connection.value = connection),
+        onConnection: (connection) => {
+          state.connection.value = connection;
+          if (connection === "live") resumeStandIns();
+        },
       });
       socket.start(options.snapshot);
       document.addEventListener("visibilitychange", () => {
@@ -83,6 +178,7 @@ export function createChatStore() {
         if (document.visibilityState === "visible") socket?.reconnectNow();
       });
       addEventListener("online", () => socket?.reconnectNow());
+      addEventListener("offline", () => socket?.disconnect());
       const userId = options.snapshot.me.id;
       const title = document.title;
       effect(() => { // the tab says how much waits unread: "(3) UgoChat"
@@ -107,28 +203,32 @@ export function createChatStore() {
       from?.focus();
     },
 
-    /** Keeps what is typed for one conversation, here and in the browser's storage. */
-    setDraft(conversationId: number, text: string) {
-      const drafts = new Map(state.drafts.value);
-      if (text) drafts.set(conversationId, text);
-      else drafts.delete(conversationId);
-      state.drafts.value = drafts;
-      if (state.me.value) saveDraft(state.me.value.id, conversationId, text);
-    },
+    setDraft,
 
     send(text: string) {
-      if (text.trim()) outbox.send(state.activeId.value, text);
+      if (!text.trim()) return;
+      const id = state.activeId.value;
+      outbox.send(id, text);
+      const friend = state.unopened.value.get(id);
+      if (friend) void settle(friend); // asked already, or refused: this message needs an answer
     },
 
-    retryAll: () => outbox.retryAll(state.activeId.value),
+    retryAll() {
+      const id = state.activeId.value;
+      outbox.retryAll(id);
+      const friend = state.unopened.value.get(id);
+      if (friend) void settle(friend); // the conversation could not be opened: try again
+    },
     discardFailed: () => outbox.discardFailed(state.activeId.value),
 
     typingNow() {
-      transmit({ type: "typing", conversationId: state.activeId.value });
+      const conversationId = state.activeId.value;
+      if (!isStandIn(conversationId)) transmit({ type: "typing", conversationId });
     },
     /** The text was cleared: the others stop seeing "typing" now, not seconds later. */
     typingStopped() {
-      transmit({ type: "typing", conversationId: state.activeId.value, stopped: true });
+      const conversationId = state.activeId.value;
+      if (!isStandIn(conversationId)) transmit({ type: "typing", conversationId, stopped: true });
     },
 
     setAppearOffline(appearOffline: boolean) {
@@ -136,17 +236,7 @@ export function createChatStore() {
     },
 
     /** Opens the direct conversation with a friend (the result says why it could not). */
-    async openDirect(username: string): Promise<api.Result<null>> {
-      const result = await api.openDirect(username);
-      if (!result.ok) return result;
-      const conversation = result.value;
-      const snapshot = state.snapshot.value;
-      if (snapshot && !snapshot.conversations.some((c) => c.id === conversation.id)) {
-        state.snapshot.value = applyEvent(snapshot, { type: "conversation", conversation });
-      }
-      await open(conversation.id);
-      return { ok: true, value: null };
-    },
+    openDirect,
 
     /** Loads the page before the oldest loaded message; false when there was none to load. */
     async loadOlder(): Promise<boolean> {

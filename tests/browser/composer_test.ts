@@ -2,8 +2,16 @@
 import assert from "node:assert/strict";
 import { assertAccessible } from "../helpers/axe.ts";
 import { browserTest, launchBrowser } from "../helpers/browser.ts";
-import { befriendInBrowser, log, registerInBrowser, waitLive } from "../helpers/chat_page.ts";
+import {
+  befriendInBrowser,
+  friendItem,
+  log,
+  registerInBrowser,
+  waitLive,
+} from "../helpers/chat_page.ts";
+import { people } from "../helpers/people.ts";
 import { startTestServer } from "../helpers/server.ts";
+import { LOBBY_ID, type MessageView } from "../../lib/wire.ts";
 
 const composer = (page: import("playwright-core").Page) =>
   page.getByLabel("Message", { exact: true });
@@ -41,6 +49,42 @@ Deno.test(
     await waitLive(alice.page);
     await alice.page.getByRole("heading", { name: "@ bob" }).waitFor();
     assert.equal(await composer(alice.page).inputValue(), "");
+  },
+);
+
+Deno.test(
+  "what alice sends right after clicking bob goes to bob, though the server takes a second to open their conversation, and never to the Lobby",
+  browserTest,
+  async () => {
+    await using server = await startTestServer();
+    await using browser = await launchBrowser();
+    const alice = await registerInBrowser(browser, server.origin, "alice");
+    const { bob } = await people(server, "bob");
+    await (await bob.post("/api/friends/requests", { username: "alice" })).body?.cancel();
+    await alice.page.getByRole("button", { name: "Accept bob" }).click();
+    await using b = await bob.chat();
+    await alice.page.route("**/api/conversations", async (route) => {
+      await new Promise((wait) => setTimeout(wait, 1_000)); // a slow server opens the DM
+      await route.continue();
+    });
+
+    await friendItem(alice.page, "bob").getByRole("button", { name: "bob", exact: true }).click();
+    await composer(alice.page).fill("straight to bob");
+    await composer(alice.page).press("Enter");
+    const shownAtOnce = log(alice.page).filter({ hasText: "straight to bob" })
+      .and(alice.page.getByRole("log", { name: "Messages in bob" }))
+      .waitFor({ timeout: 500 }).then(() => true, () => false);
+    const { message } = await b.waitFor((f) => f.type === "message") as { message: MessageView };
+    assert.equal(message.text, "straight to bob");
+    assert.notEqual(message.conversationId, LOBBY_ID, "to bob, not to the Lobby");
+    assert.ok(await shownAtOnce, "on its way in bob's conversation before the server answered");
+    await log(alice.page).locator(".message:not(.pending)").getByText("straight to bob").waitFor();
+
+    const lobby = await (await bob.get(`/api/conversations/${LOBBY_ID}/messages`)).json();
+    assert.deepEqual(lobby.messages, [], "nothing in the Lobby");
+    await alice.page.getByRole("button", { name: /^# Lobby/ }).click();
+    assert.equal(await composer(alice.page).inputValue(), "", "nor left in the Lobby's draft");
+    assert.equal(await log(alice.page).getByText("straight to bob").count(), 0);
   },
 );
 

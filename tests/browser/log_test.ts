@@ -1,5 +1,6 @@
 // The message log in Chromium: where it lands, what it offers, how it reads time.
 import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
 import { assertAccessible } from "../helpers/axe.ts";
 import { browserTest, launchBrowser, newPage } from "../helpers/browser.ts";
 import { log, registerInBrowser, say, waitLive } from "../helpers/chat_page.ts";
@@ -145,6 +146,67 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "from the keyboard the log is one Tab stop, and ↑/↓/Home/End move between its messages, each showing and announcing its full date",
+  browserTest,
+  async () => {
+    await using server = await startTestServer();
+    const { bob, carol } = await people(server, "bob", "carol");
+    await using b = await openChat(server.origin, bob);
+    await using c = await openChat(server.origin, carol);
+    await b.say(1, "first from bob");
+    await b.say(1, "second from bob");
+    await c.say(1, "carol here");
+    await using browser = await launchBrowser();
+    const { page } = await registerInBrowser(browser, server.origin, "alice");
+    const logBox = log(page);
+    await logBox.getByText("carol here").waitFor();
+
+    // From the composer back into the log: past the senders' names, and no stop per message.
+    await page.getByLabel("Message", { exact: true }).focus();
+    const stops: string[] = [];
+    while (stops.length < 6 && !(await logBox.evaluate((el) => el === document.activeElement))) {
+      await page.keyboard.press("Shift+Tab");
+      stops.push(await page.evaluate(() => document.activeElement!.className));
+    }
+    assert.deepEqual(stops, ["sender", "sender", "log"]);
+
+    const focused = logBox.locator(".message:focus");
+    const fullDate = /^\d{4}-\d\d-\d\d \d\d:\d\d$/;
+    const focusedIs = async (text: string) => {
+      await focused.filter({ hasText: text }).waitFor({ timeout: 1_000 });
+      const shown = logBox.locator(".stamp").filter({ visible: true });
+      assert.equal(await shown.count(), 1, `one full date shows, ${text}'s`);
+      assert.match(await focused.locator(".stamp").innerText(), fullDate);
+      assert.match(await description(page, ".message:focus"), fullDate, "and is announced");
+    };
+    await page.keyboard.press("ArrowUp");
+    await focusedIs("carol here");
+    await page.keyboard.press("ArrowUp");
+    await focusedIs("second from bob"); // grouped under bob's first: its date shows all the same
+    await page.keyboard.press("Home");
+    await focusedIs("first from bob");
+    await page.keyboard.press("ArrowDown");
+    await focusedIs("second from bob");
+    await page.keyboard.press("End");
+    await focusedIs("carol here");
+    await assertAccessible(page, "a message focused from the keyboard");
+  },
+);
+
+/** The description Chromium gives a screen reader for the element `selector` finds. */
+async function description(page: Page, selector: string): Promise<string> {
+  const cdp = await page.context().newCDPSession(page);
+  const { root } = await cdp.send("DOM.getDocument");
+  const { nodeId } = await cdp.send("DOM.querySelector", { nodeId: root.nodeId, selector });
+  const { nodes } = await cdp.send("Accessibility.getPartialAXTree", {
+    nodeId,
+    fetchRelatives: false,
+  });
+  await cdp.detach();
+  return String(nodes[0]?.description?.value ?? "");
+}
 
 Deno.test(
   "switching conversations right after scrolling raises no page error",

@@ -116,3 +116,72 @@ Deno.test(
     assert.equal(await log(alice.page).getByText("never mind").count(), 0, "discarded for good");
   },
 );
+
+Deno.test(
+  "sent to bob before the server had opened their conversation, a message survives a reload and reaches bob's conversation once",
+  browserTest,
+  async () => {
+    await using server = await startTestServer();
+    await using browser = await launchBrowser();
+    const alice = await registerInBrowser(browser, server.origin, "alice");
+    const { bob } = await people(server, "bob");
+    await (await bob.post("/api/friends/requests", { username: "alice" })).body?.cancel();
+    await alice.page.getByRole("button", { name: "Accept bob" }).click();
+    let answering = false; // until then, opening the conversation never gets an answer
+    await alice.page.route("**/api/conversations", (route) => answering && route.continue());
+
+    await friendItem(alice.page, "bob").getByRole("button", { name: "bob", exact: true }).click();
+    await log(alice.page).getByText("Opening the conversation…").waitFor();
+    await say(alice.page, "before the answer");
+    await log(alice.page).getByText("sending…").waitFor();
+    answering = true;
+    await alice.page.reload();
+    await waitLive(alice.page);
+    await alice.page.getByRole("button", { name: /^@ bob/ }).click();
+    await log(alice.page).locator(".message:not(.pending)").getByText("before the answer")
+      .waitFor();
+    await alice.page.reload();
+    await waitLive(alice.page);
+    await alice.page.getByRole("heading", { name: "@ bob" }).waitFor();
+    assert.deepEqual(await stored(alice.page), ["before the answer"], "stored once");
+  },
+);
+
+Deno.test(
+  "when bob's conversation cannot be opened, the page says why, and Retry all sends what was typed once it can",
+  browserTest,
+  async () => {
+    await using server = await startTestServer();
+    await using browser = await launchBrowser();
+    const alice = await registerInBrowser(browser, server.origin, "alice");
+    const { bob } = await people(server, "bob");
+    await (await bob.post("/api/friends/requests", { username: "alice" })).body?.cancel();
+    await alice.page.getByRole("button", { name: "Accept bob" }).click();
+    let blocked: Promise<unknown> | undefined;
+    await alice.page.route("**/api/conversations", async (route) => {
+      // bob blocks alice while her page is opening their conversation
+      blocked ??= bob.post("/api/blocks", { username: "alice" }).then((r) => r.body?.cancel());
+      await blocked;
+      await route.continue();
+    });
+
+    await friendItem(alice.page, "bob").getByRole("button", { name: "bob", exact: true }).click();
+    await alice.page.getByText("The conversation could not be opened: You cannot message bob.")
+      .waitFor();
+    await say(alice.page, "hello bob");
+    await alice.page.getByRole("alert").filter({
+      hasText: "1 message was not sent: You cannot message bob.",
+    }).waitFor();
+    await alice.page.getByText("could not be opened").waitFor({ state: "detached" }); // said once
+    await alice.page.getByRole("heading", { name: "@ bob" }).waitFor();
+    await assertAccessible(alice.page, "a conversation that could not be opened");
+
+    await (await bob.request("DELETE", "/api/blocks/alice")).body?.cancel();
+    await (await bob.post("/api/friends/requests", { username: "alice" })).body?.cancel();
+    await alice.page.getByRole("button", { name: "Accept bob" }).click();
+    await friendItem(alice.page, "bob").waitFor();
+    await alice.page.getByRole("button", { name: "Retry all" }).click();
+    await log(alice.page).locator(".message:not(.pending)").getByText("hello bob").waitFor();
+    assert.deepEqual(await stored(alice.page), ["hello bob"]);
+  },
+);
