@@ -78,9 +78,9 @@ export function createMessages(deps: {
     }
   }
 
-  async function save(user: User, input: SendInput, text: string) {
+  async function save(user: User, input: SendInput, text: string, queued?: () => void) {
     try {
-      return await store.messages.insert({
+      const stored = store.messages.insert({
         conversationId: input.conversationId,
         senderId: user.id,
         senderName: user.username,
@@ -88,6 +88,8 @@ export function createMessages(deps: {
         text,
         at: Date.now(),
       });
+      queued?.();
+      return await stored;
     } catch (error) {
       log.error("message.store_failed", { user: user.username }, error);
       throw new AppError(
@@ -113,9 +115,16 @@ export function createMessages(deps: {
     /**
      * The user sends a message: checked, stored once per clientId, acknowledged to the sender,
      * then published to everyone who may see it. A refused retry of a message stored before
-     * gets its first acknowledgement, whatever changed since.
+     * gets its first acknowledgement, whatever changed since. `queued` is called once the
+     * message waits in the store's queue for its commit: the store keeps the order in which
+     * messages were queued, so a caller handling one client's frames in order may go on then.
      */
-    async send(user: User, input: SendInput, acknowledge: (ack: Ack) => void): Promise<void> {
+    async send(
+      user: User,
+      input: SendInput,
+      acknowledge: (ack: Ack) => void,
+      queued?: () => void,
+    ): Promise<void> {
       try {
         const text = checkText(input.text);
         const conversation = await conversations.membersFor(user, input.conversationId);
@@ -126,7 +135,7 @@ export function createMessages(deps: {
             "Retry-After": String(wait),
           });
         }
-        const { message, duplicate } = await save(user, input, text);
+        const { message, duplicate } = await save(user, input, text, queued);
         acknowledge(ackOf(message));
         if (!duplicate) publish(message, conversation);
       } catch (error) {

@@ -16,6 +16,12 @@ export type SessionContext = {
    * write with the socket's other frames of this turn of the event loop.
    */
   reply(frame: ServerFrame): void;
+  /**
+   * Work on this frame that goes on after its handler returned (a send waiting for its commit
+   * while the next frames are handled): its reply is written, or its failure sent as the
+   * frame's error, when it settles. The session bounds how much of it a socket may have.
+   */
+  finishing(frame: ClientFrame, work: Promise<Reply>): void;
 };
 
 type FrameOf<T extends ClientFrame["type"]> = Extract<ClientFrame, { type: T }>;
@@ -32,8 +38,17 @@ export function createHandlers(deps: {
 }): Handlers {
   const { messages, conversations, presence, events } = deps;
   return {
-    // The ack shares its write with the message frame that follows it to the same socket.
-    send: (ctx, frame) => messages.send(ctx.user, frame, ctx.reply),
+    // The next frame is handled once this message is queued for its commit, not committed: a
+    // burst from one socket shares commits (the store keeps their order). The ack shares its
+    // write with the message frame that follows it to the same socket.
+    send: (ctx, frame) => {
+      const queued = Promise.withResolvers<void>();
+      ctx.finishing(
+        frame,
+        messages.send(ctx.user, frame, ctx.reply, queued.resolve).finally(queued.resolve),
+      );
+      return queued.promise;
+    },
     read: (ctx, frame) => conversations.markRead(ctx.user, frame.conversationId, frame.messageId),
     typing: (ctx, frame) => conversations.typing(ctx.user, frame.conversationId, frame.stopped),
     set_status: async (ctx, frame) => {

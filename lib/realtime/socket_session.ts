@@ -18,6 +18,9 @@ const MAX_BAD_FRAMES = 20; // per socket, before it is closed as broken
 const MAX_INBOX_BYTES = 1024 * 1024;
 const MAX_INBOX_FRAMES = 1000; // a small frame costs far more than its bytes while it waits
 const FRAMES_PER_TURN = 32; // handled at once from one socket before the others get a turn
+// Handled frames whose work goes on (sends waiting for their commit), per socket: past this the
+// next frame waits until one finishes.
+const MAX_UNFINISHED = 64;
 const CLIENT_ID = /"clientId"\s*:\s*"([0-9a-fA-F-]{36})"/;
 
 /** A server-side WebSocket (lib/realtime/websockets.ts): what a connection writes to, and its events. */
@@ -67,7 +70,24 @@ export function startSocketSession(
   // Every frame shares the socket's one write per turn of the event loop: a client that sends
   // a burst gets its replies in one write, not one each.
   const send = (frame: ServerFrame) => connection.reply(encodeFrame(frame), true);
-  const ctx: SessionContext = { user, reply: send };
+  let unfinished = 0;
+  let room: PromiseWithResolvers<void> | null = null; // resolved when unfinished drops below the cap
+  const ctx: SessionContext = {
+    user,
+    reply: send,
+    finishing(frame, work) {
+      unfinished++;
+      work.then((r) => void (r && send(r)), (error) => failed(frame, error)).finally(() => {
+        if (--unfinished < MAX_UNFINISHED && room) {
+          room.resolve();
+          room = null;
+        }
+      });
+    },
+  };
+  /** A promise to wait on before the next frame while too much work goes on; else nothing. */
+  const roomForMore = (): Promise<void> | void =>
+    unfinished < MAX_UNFINISHED ? undefined : (room ??= Promise.withResolvers()).promise;
   // Frames from one socket are handled in order: at once while nothing waits, and queued behind
   // a handler that has to wait (a send waits for its commit).
   const inbox: string[] = [];
@@ -195,8 +215,13 @@ export function startSocketSession(
     } catch (error) {
       return failed(frame, error);
     }
-    if (!(reply instanceof Promise)) return void (reply && send(reply));
-    return reply.then((r) => void (r && send(r)), (error) => failed(frame, error));
+    if (!(reply instanceof Promise)) {
+      if (reply) send(reply);
+      return roomForMore();
+    }
+    return reply.then((r) => void (r && send(r)), (error) => failed(frame, error)).then(
+      roomForMore,
+    );
   }
 
   function failed(frame: ClientFrame, error: unknown): void {

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { LOBBY_ID } from "../../lib/wire.ts";
 import { startHarness } from "../helpers/harness.ts";
-import { sleep } from "../helpers/wait.ts";
+import { sleep, waitUntil } from "../helpers/wait.ts";
 
 Deno.test("a Lobby message is acknowledged to the sender, then reaches everyone once, the sender's other tabs too", async () => {
   await using h = await startHarness();
@@ -126,6 +126,38 @@ Deno.test("events committed during the handshake are neither lost nor sent twice
   await b.settle();
   const got = b.all("message").map((f) => f.message.seq);
   assert.deepEqual(got, sent, "every message once, in order");
+});
+
+Deno.test("a burst of sends from one socket shares commits, and is stored and acknowledged in the order sent", async () => {
+  await using h = await startHarness({ MESSAGES_PER_10S: "100000" });
+  const { alice, bob } = await h.people("alice", "bob");
+  const a = await alice.connect();
+  const b = await bob.connect();
+  // How many of alice's messages wait for their commit at once: with one send at a time, 1.
+  const { messages } = h.services.store;
+  const insert = messages.insert;
+  let waiting = 0;
+  let most = 0;
+  messages.insert = (message) => {
+    most = Math.max(most, ++waiting);
+    return insert(message).finally(() => waiting--);
+  };
+  const clientIds = Array.from({ length: 50 }, () => crypto.randomUUID());
+  for (const [i, clientId] of clientIds.entries()) {
+    a.write({ type: "send", clientId, conversationId: LOBBY_ID, text: `burst ${i}` });
+  }
+  await waitUntil(() => a.all("ack").length === 50, { what: "50 acks" });
+  messages.insert = insert;
+  assert.ok(most > 1, `the next send waited for the previous commit (${most} at once)`);
+  assert.deepEqual(a.all("ack").map((f) => f.clientId), clientIds, "acknowledged in order");
+  const seqs = a.all("ack").map((f) => f.seq);
+  assert.deepEqual(seqs, [...seqs].sort((x, y) => x - y), "stored in order");
+  await waitUntil(() => b.all("message").length === 50, { what: "bob to get all 50" });
+  assert.deepEqual(
+    b.all("message").map((f) => f.message.text),
+    clientIds.map((_, i) => `burst ${i}`),
+    "delivered in order",
+  );
 });
 
 Deno.test("an unexpected failure in a handler is an internal error frame, logged, and the socket lives on", async () => {
