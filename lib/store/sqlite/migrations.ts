@@ -1,6 +1,17 @@
 // The schema's history. Append only: a released migration never changes.
 /** One step of the schema, applied once, inside a transaction (see db.ts). */
-export type Migration = { version: number; name: string; sql: string };
+export type Migration = {
+  version: number;
+  name: string;
+  sql: string;
+  /**
+   * It rebuilds a table (SQLite cannot alter a CHECK): run it with foreign keys off, which can
+   * only be switched outside a transaction, so that dropping the old table does not delete
+   * (ON DELETE CASCADE) every row referring to it; a foreign key check refuses it before
+   * commit if it broke a reference. SQLite only: PostgreSQL alters constraints in place.
+   */
+  rebuildsTables?: boolean;
+};
 
 export const MIGRATIONS: readonly Migration[] = [
   {

@@ -60,6 +60,53 @@ Deno.test("a failing migration leaves nothing half-applied", async () => {
   db.close();
 });
 
+const parentAndChild: Migration = {
+  version: 1,
+  name: "parent and child",
+  sql: `CREATE TABLE parent (id INTEGER PRIMARY KEY, kind TEXT CHECK (kind IN ('a'))) STRICT;
+    CREATE TABLE child (parent_id INTEGER NOT NULL REFERENCES parent(id) ON DELETE CASCADE) STRICT;
+    INSERT INTO parent VALUES (1, 'a'); INSERT INTO child VALUES (1), (1);`,
+};
+const rebuildParent = (sql: string): Migration => ({
+  version: 2,
+  name: "rebuild parent",
+  rebuildsTables: true,
+  sql:
+    `CREATE TABLE new_parent (id INTEGER PRIMARY KEY, kind TEXT CHECK (kind IN ('a', 'b'))) STRICT;
+    ${sql}
+    DROP TABLE parent;
+    ALTER TABLE new_parent RENAME TO parent;`,
+});
+
+Deno.test("a migration that rebuilds a table runs with foreign keys off: its drop deletes no child rows", async () => {
+  const path = await tempPath();
+  openDatabase(path, [parentAndChild]).close();
+  const db = openDatabase(path, [
+    parentAndChild,
+    rebuildParent("INSERT INTO new_parent SELECT * FROM parent;"),
+  ]);
+  assert.equal(db.prepare("SELECT COUNT(*) AS n FROM child").get()!.n, 2, "no cascade");
+  db.exec("INSERT INTO parent VALUES (2, 'b')"); // the new CHECK holds
+  assert.equal(db.prepare("PRAGMA foreign_keys").get()!.foreign_keys, 1, "on again");
+  db.exec("DELETE FROM parent WHERE id = 1");
+  assert.equal(db.prepare("SELECT COUNT(*) AS n FROM child").get()!.n, 0, "and enforced");
+  db.close();
+});
+
+Deno.test("a rebuild that breaks a reference is rolled back, and foreign keys are on again", async () => {
+  const path = await tempPath();
+  const db = openDatabase(path, [parentAndChild]);
+  assert.throws(
+    () => migrate(db, [parentAndChild, rebuildParent("-- forgets to copy the rows")]),
+    /would break 2 references/,
+  );
+  assert.equal(db.prepare("SELECT COUNT(*) AS n FROM parent").get()!.n, 1, "the old table stays");
+  assert.equal(db.prepare("SELECT COUNT(*) AS n FROM child").get()!.n, 2);
+  assert.equal(db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get()!.v, 1);
+  assert.equal(db.prepare("PRAGMA foreign_keys").get()!.foreign_keys, 1);
+  db.close();
+});
+
 Deno.test("a database written by a newer UgoChat is refused with a clear message", async () => {
   const path = await tempPath();
   const db = openDatabase(path);
