@@ -39,6 +39,7 @@ export function createConversations(deps: { store: Store; events: Events; blocks
       id: row.id,
       kind: row.kind,
       with: row.with,
+      ...(row.room ? { room: row.room } : {}),
       lastReadId,
       unread,
       latest: latest && toMessageView(latest),
@@ -81,7 +82,7 @@ export function createConversations(deps: { store: Store; events: Events; blocks
 
     /** Tells the user's sockets how the Lobby looks now (after a block changed what it shows). */
     async refreshLobby(userId: number): Promise<void> {
-      const lobby = await view(userId, { id: LOBBY_ID, kind: "lobby", with: null });
+      const lobby = await view(userId, { id: LOBBY_ID, kind: "lobby", with: null, room: null });
       events.toUser(userId, { type: "conversation", conversation: lobby });
     },
 
@@ -129,11 +130,16 @@ export function createConversations(deps: { store: Store; events: Events; blocks
       const { id, created } = await store.conversations.direct(user.id, friend.id, Date.now());
       if (created) {
         for (const [member, other] of [[user, friend], [friend, user]]) {
-          const conversation = await view(member.id, { id, kind: "direct", with: other });
+          const conversation = await view(member.id, {
+            id,
+            kind: "direct",
+            with: other,
+            room: null,
+          });
           events.toUser(member.id, { type: "conversation", conversation });
         }
       }
-      return view(user.id, { id, kind: "direct", with: friend });
+      return view(user.id, { id, kind: "direct", with: friend, room: null });
     },
   };
 }

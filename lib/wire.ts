@@ -47,11 +47,22 @@ export type MessageView = {
   at: number;
   clientId: string;
 };
+export type RoomRole = "owner" | "admin" | "member";
+export type RoomVisibility = "private" | "public";
+/** A room as one of its members sees it: with their own role. */
+export type RoomSummary = {
+  name: string;
+  topic: string;
+  visibility: RoomVisibility;
+  role: RoomRole;
+};
 export type ConversationView = {
   id: number;
-  kind: "lobby" | "direct";
+  kind: "lobby" | "direct" | "room";
   /** For a direct conversation, the other member. */
   with: UserView | null;
+  /** For a room, what its members see of it (absent otherwise). */
+  room?: RoomSummary;
   lastReadId: number;
   unread: number;
   latest: MessageView | null;
