@@ -160,6 +160,7 @@ export async function createServices(
       hub,
       log,
       handlers: createHandlers({ messages, conversations, presence, events }),
+      roomsOf: (user) => store.rooms.roomIdsOf(user.id),
       lastSeq: () => store.messages.lastSeq(),
       snapshot,
       missed: messages.missed,

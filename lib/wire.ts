@@ -67,6 +67,22 @@ export type ConversationView = {
   unread: number;
   latest: MessageView | null;
 };
+/** A room's member; `presence` only for the viewer's friends (presence is for friends only). */
+export type RoomMemberView = UserView & {
+  role: RoomRole;
+  joinedAt: number;
+  presence?: { online: boolean; lastSeenAt: number | null };
+};
+/** A room as the directory and the room routes show it. */
+export type RoomView = {
+  id: number;
+  name: string;
+  topic: string;
+  visibility: RoomVisibility;
+  memberCount: number;
+  /** The viewer's role; null when they are not a member (a public room seen from outside). */
+  role: RoomRole | null;
+};
 export type Snapshot = {
   me: UserView & { appearOffline: boolean };
   conversations: ConversationView[];
@@ -85,6 +101,21 @@ export type ServerFrame =
   /** `stopped`: they cleared what they were typing: take the indicator away now. */
   | { type: "typing"; conversationId: number; user: UserView; stopped?: true }
   | { type: "status"; appearOffline: boolean }
+  /**
+   * You are in this room now (you created or joined it, or were invited), on every tab. Load
+   * its latest history: messages from other instances may have come before this frame.
+   */
+  | { type: "room_joined"; conversation: ConversationView }
+  /** You are no longer in this room: you left it (on some tab), were removed, or it was deleted. */
+  | { type: "room_left"; conversationId: number; reason: "left" | "removed" | "deleted" }
+  | { type: "room_updated"; conversationId: number; name: string; topic: string }
+  /** Someone (you too) joined, left or was removed from a room of yours, or changed role. */
+  | {
+    type: "room_member";
+    conversationId: number;
+    change: "joined" | "left" | "removed" | "role";
+    member: RoomMemberView;
+  }
   | { type: "pong" }
   /** `retryAfterS` (with rate_limited): how long to wait before trying again. */
   | { type: "error"; code: ErrorCode; message: string; clientId?: string; retryAfterS?: number };
@@ -119,6 +150,11 @@ export type ErrorCode =
   | "not_friends"
   | "not_blocked"
   | "blocked"
+  | "not_allowed"
+  | "already_member"
+  | "room_full"
+  | "too_many_rooms"
+  | "too_many_rooms_created"
   // our side
   | "store_failed"
   | "internal";
@@ -140,16 +176,31 @@ export function applyEvent(snapshot: Snapshot, frame: ServerFrame): Snapshot {
             : friend
         ),
       };
-    case "conversation": {
-      // A new conversation, or a fresh view of one (after a block changed what it shows).
-      const others = snapshot.conversations.filter((c) => c.id !== frame.conversation.id);
-      const at = snapshot.conversations.findIndex((c) => c.id === frame.conversation.id);
-      if (at === -1) return { ...snapshot, conversations: [...others, frame.conversation] };
+    case "conversation":
+      // A new direct conversation, or a fresh view of one (after a block changed what it
+      // shows). A room comes only with room_joined: a late view does not bring back one left.
+      if (frame.conversation.kind === "room") return replaced(snapshot, frame.conversation);
+      return withConversation(snapshot, frame.conversation);
+    case "room_joined":
+      return withConversation(snapshot, frame.conversation);
+    case "room_left":
       return {
         ...snapshot,
-        conversations: snapshot.conversations.map((c, i) => (i === at ? frame.conversation : c)),
+        conversations: snapshot.conversations.filter((c) => c.id !== frame.conversationId),
       };
-    }
+    case "room_updated":
+      return inRoom(snapshot, frame.conversationId, (room) => ({
+        ...room,
+        name: frame.name,
+        topic: frame.topic,
+      }));
+    case "room_member":
+      if (frame.change !== "role" || frame.member.id !== snapshot.me.id) return snapshot;
+      return inRoom(
+        snapshot,
+        frame.conversationId,
+        (room) => ({ ...room, role: frame.member.role }),
+      );
     case "message": {
       const { message } = frame;
       return {
@@ -172,7 +223,46 @@ export function applyEvent(snapshot: Snapshot, frame: ServerFrame): Snapshot {
       };
     case "status":
       return { ...snapshot, me: { ...snapshot.me, appearOffline: frame.appearOffline } };
-    default:
+    case "snapshot":
+    case "ack":
+    case "caught_up":
+    case "resync":
+    case "typing":
+    case "pong":
+    case "error":
       return snapshot;
+    default: {
+      // A frame type added to ServerFrame is a type error here until it has its case; a frame
+      // this client does not know (from a newer server) changes nothing.
+      const _unknown: never = frame;
+      return snapshot;
+    }
   }
+}
+
+/** Adds the conversation, or replaces the one with its id where it stands. */
+function withConversation(snapshot: Snapshot, conversation: ConversationView): Snapshot {
+  const known = snapshot.conversations.some((c) => c.id === conversation.id);
+  if (!known) return { ...snapshot, conversations: [...snapshot.conversations, conversation] };
+  return replaced(snapshot, conversation);
+}
+
+function replaced(snapshot: Snapshot, conversation: ConversationView): Snapshot {
+  return {
+    ...snapshot,
+    conversations: snapshot.conversations.map((c) => c.id === conversation.id ? conversation : c),
+  };
+}
+
+function inRoom(
+  snapshot: Snapshot,
+  conversationId: number,
+  change: (room: RoomSummary) => RoomSummary,
+): Snapshot {
+  return {
+    ...snapshot,
+    conversations: snapshot.conversations.map((c) =>
+      c.id === conversationId && c.room ? { ...c, room: change(c.room) } : c
+    ),
+  };
 }
