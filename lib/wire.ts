@@ -6,6 +6,8 @@
 export const LOBBY_ID = 1;
 export const MAX_FRAME_BYTES = 64 * 1024;
 export const MAX_MESSAGE_CHARS = 4000;
+export const MAX_ROOM_NAME_CHARS = 64;
+export const MAX_ROOM_TOPIC_CHARS = 256;
 export const REPLAY_CAP = 1000;
 /** Messages in one page of history, unless a client asks for another number. */
 export const HISTORY_PAGE = 50;

@@ -233,6 +233,8 @@ export type RoomStore = {
   countCreatedBy(userId: number): Promise<number>;
   /** Rooms the user is in. */
   countJoinedBy(userId: number): Promise<number>;
+  /** Members of the room (0 when there is none). */
+  countMembers(conversationId: number): Promise<number>;
 };
 
 /**

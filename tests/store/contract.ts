@@ -453,6 +453,8 @@ export function storeContract(
     );
     assert.equal(results.filter((r) => r === "added").length, 4);
     assert.equal((await store.rooms.members(made.id)).length, 5);
+    assert.equal(await store.rooms.countMembers(made.id), 5);
+    assert.equal(await store.rooms.countMembers(9999), 0);
   });
 
   it("owners and admins leaving at once leave exactly one owner among those who stay", async (store) => {

@@ -53,6 +53,8 @@ export function pgRooms(sql: Sql): RoomStore {
     countOf(q`SELECT COUNT(*) AS n FROM room_members WHERE user_id = ${userId}`);
   const createdBy = (q: Sql | Tx, userId: number) =>
     countOf(q`SELECT COUNT(*) AS n FROM rooms WHERE created_by = ${userId}`);
+  const membersOf = (q: Sql | Tx, conversationId: number) =>
+    countOf(q`SELECT COUNT(*) AS n FROM room_members WHERE conversation_id = ${conversationId}`);
   const lockUser = (tx: Tx, userId: number) =>
     tx`SELECT 1 FROM users WHERE id = ${userId} FOR NO KEY UPDATE`;
   const lockRoom = async (tx: Tx, conversationId: number) =>
@@ -123,9 +125,9 @@ export function pgRooms(sql: Sql): RoomStore {
         if (!(await lockRoom(tx, conversationId))) return "no_room" as const;
         await lockUser(tx, userId);
         if ((await members(tx, conversationId, userId)).length) return "already_member" as const;
-        const count = await countOf(tx`SELECT COUNT(*) AS n FROM room_members
-          WHERE conversation_id = ${conversationId}`);
-        if (reached(caps.membersPerRoom, count)) return "room_full" as const;
+        if (reached(caps.membersPerRoom, await membersOf(tx, conversationId))) {
+          return "room_full" as const;
+        }
         if (reached(caps.roomsPerUser, await joinedBy(tx, userId))) {
           return "too_many_rooms" as const;
         }
@@ -170,5 +172,6 @@ export function pgRooms(sql: Sql): RoomStore {
     },
     countCreatedBy: (userId) => createdBy(sql, userId),
     countJoinedBy: (userId) => joinedBy(sql, userId),
+    countMembers: (conversationId) => membersOf(sql, conversationId),
   };
 }

@@ -178,5 +178,6 @@ export function sqliteRooms(db: Db): RoomStore {
       ),
     countCreatedBy: (userId) => Promise.resolve(count(sql.countCreated, userId)),
     countJoinedBy: (userId) => Promise.resolve(count(sql.countJoined, userId)),
+    countMembers: (conversationId) => Promise.resolve(count(sql.countMembers, conversationId)),
   });
 }
