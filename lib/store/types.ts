@@ -189,7 +189,11 @@ export type RoomStore = {
   ): Promise<RoomRow | null>;
   /** Deletes the room with its messages, members and read positions; true when there was one. */
   delete(conversationId: number): Promise<boolean>;
-  /** Its members with their roles, in the order they joined (then by id); none if no room. */
+  /**
+   * Its members with their roles, in the order they joined; none if no room. `joinedAt` is the
+   * time given when they joined, moved just past the last member's if that was later: it
+   * strictly increases in joining order within a room, whatever the clock does.
+   */
   members(conversationId: number): Promise<RoomMember[]>;
   /** One member, or null when the user is not in the room (or there is no such room). */
   member(conversationId: number, userId: number): Promise<RoomMember | null>;

@@ -67,8 +67,12 @@ export function pgRooms(sql: Sql): RoomStore {
     role: RoomRole,
     now: number,
   ) => {
+    // joined_at strictly increases within a room (whose row this transaction holds): who
+    // joined first never depends on the clock.
     await tx`INSERT INTO room_members (conversation_id, user_id, role, joined_at)
-      VALUES (${conversationId}, ${userId}, ${role}, ${now})`;
+      SELECT ${conversationId}, ${userId}, ${role},
+        GREATEST(${now}::bigint, COALESCE(MAX(joined_at) + 1, 0))
+      FROM room_members WHERE conversation_id = ${conversationId}`;
     // A new member has read what was said before they came.
     await tx`INSERT INTO read_positions AS r (user_id, conversation_id, last_read_id)
       SELECT ${userId}, ${conversationId}, COALESCE(MAX(id), 0) FROM messages

@@ -60,8 +60,11 @@ export function sqliteRooms(db: Db): RoomStore {
     roomIdsOf: db.prepare(
       "SELECT conversation_id FROM room_members WHERE user_id = ? ORDER BY conversation_id",
     ),
+    // joined_at strictly increases within a room: who joined first never depends on the clock.
     insertMember: db.prepare(
-      "INSERT INTO room_members (conversation_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)",
+      `INSERT INTO room_members (conversation_id, user_id, role, joined_at)
+       VALUES (:room, :user, :role, MAX(:now, (SELECT COALESCE(MAX(joined_at) + 1, 0)
+         FROM room_members WHERE conversation_id = :room)))`,
     ),
     // A new member has read what was said before they came.
     startRead: db.prepare(
@@ -102,7 +105,7 @@ export function sqliteRooms(db: Db): RoomStore {
     return row ? toMember(row) : null;
   };
   const join = (conversationId: number, userId: number, role: RoomRole, now: number) => {
-    sql.insertMember.run(conversationId, userId, role, now);
+    sql.insertMember.run({ room: conversationId, user: userId, role, now });
     sql.startRead.run({ user: userId, room: conversationId });
   };
 
