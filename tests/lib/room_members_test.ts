@@ -1,7 +1,7 @@
 // Who is in a room, as sentences on the in-process harness: invitations, joining, leaving,
 // roles, removals; where a room's messages and typing go; presence in the member list.
 import assert from "node:assert/strict";
-import { LOBBY_ID } from "../../lib/wire.ts";
+import { applyEvent, LOBBY_ID } from "../../lib/wire.ts";
 import { startHarness } from "../helpers/harness.ts";
 import { refused } from "../helpers/refused.ts";
 
@@ -262,4 +262,33 @@ Deno.test("room changes are paced per user", async () => {
   const room = await alice.createRoom("one");
   await h.services.rooms.update(alice.user, room, { topic: "two" });
   await refused(h.services.rooms.update(alice.user, room, { topic: "three" }), "rate_limited", 429);
+});
+
+Deno.test("a snapshot plus the room events since equals a fresh snapshot", async () => {
+  await using h = await startHarness();
+  const { alice, bob, carol } = await h.people("alice", "bob", "carol");
+  await alice.befriend(bob);
+  const b = await bob.connect();
+  const start = b.frames.length;
+  const kept = await alice.createRoom("kept");
+  await alice.invite(kept, bob);
+  const open = await carol.createRoom("open", "public");
+  await h.services.roomMembers.join(bob.user, open);
+  await h.services.roomMembers.join(alice.user, open);
+  const [a, c] = [await alice.connect(), await carol.connect()];
+  await a.say(kept, "hello bob");
+  await c.say(open, "hello all");
+  await h.services.rooms.update(alice.user, kept, { name: "renamed", topic: "news" });
+  await h.services.roomMembers.setRole(alice.user, kept, bob.id, "admin");
+  await h.services.roomMembers.leave(carol.user, open); // bob, the longest-standing, owns it
+  await bob.block(carol); // what his rooms show changes
+  const gone = await alice.createRoom("gone");
+  await alice.invite(gone, bob);
+  await h.services.rooms.delete(alice.user, gone);
+  await b.settle();
+  const replayed = b.frames.slice(start).reduce(applyEvent, b.snapshot);
+  const fresh = (await bob.connect()).snapshot;
+  const byId = (s: typeof fresh) => [...s.conversations].sort((x, y) => x.id - y.id);
+  assert.deepEqual(byId(replayed), byId(fresh));
+  assert.deepEqual(fresh.conversations.map((x) => x.room?.role), [undefined, "admin", "owner"]);
 });
