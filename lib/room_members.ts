@@ -63,8 +63,13 @@ export function createRoomMembers(deps: {
   }
 
   function changed(id: number, change: MemberChange, member: RoomMember) {
-    const frame = { type: "room_member", conversationId: id, change, member: toMemberView(member) };
-    events.toConversation(id, frame as ServerFrame);
+    const frame: ServerFrame = {
+      type: "room_member",
+      conversationId: id,
+      change,
+      member: toMemberView(member),
+    };
+    events.toConversation(id, frame);
   }
 
   /** Gone, by their own will or not: they stop receiving the room at once, the others learn it. */
