@@ -7,6 +7,7 @@ import { QuickSwitcher } from "../components/conversation/QuickSwitcher.tsx";
 import { ShortcutsDialog } from "../components/conversation/ShortcutsDialog.tsx";
 import { MessageLog } from "../components/conversation/MessageLog.tsx";
 import { TypingLine } from "../components/conversation/TypingLine.tsx";
+import { nameOf } from "../components/friends/ConversationList.tsx";
 import { useMounted } from "../components/LocalTime.tsx";
 import { island } from "../lib/islands.tsx";
 import { LOBBY_ID } from "../lib/wire.ts";
@@ -35,8 +36,8 @@ function ConversationPane(props: ConversationPart & { title: string }) {
   const conversation = store.snapshot.value?.conversations.find((c) => c.id === activeId);
   const title = !mounted
     ? props.title
-    : conversation?.kind === "direct"
-    ? conversation.with!.username
+    : conversation
+    ? nameOf(conversation)
     : store.unopened.value.get(activeId)?.username ?? "Lobby";
   const messages = store.messages.value.get(activeId) ?? [];
   const pending = store.pending.value.filter((p) => p.conversationId === activeId);

@@ -7,6 +7,7 @@ import { ErrorPage } from "../components/ErrorPage.tsx";
 import { accountApiRoutes } from "../routes/api_accounts.ts";
 import { conversationApiRoutes } from "../routes/api_conversations.ts";
 import { friendApiRoutes } from "../routes/api_friends.ts";
+import { roomApiRoutes } from "../routes/api_rooms.ts";
 import { chatSocketRoutes } from "../routes/ws.ts";
 import { healthRoutes } from "../routes/health.ts";
 import { homeRoutes } from "../routes/home.tsx";
@@ -54,6 +55,7 @@ export function createApp(services: Services) {
   app.route("/", chatSocketRoutes(services));
   app.route("/", friendApiRoutes(services.friendships));
   app.route("/", conversationApiRoutes(services));
+  app.route("/", roomApiRoutes(services));
   app.route("/", accountApiRoutes({ config, accounts, cookie }));
   app.route("/", accountPageRoutes({ config, accounts, cookie }));
   app.route("/", homeRoutes(services));

@@ -123,6 +123,23 @@ export const settings = {
     schema: positiveInt.default(30),
     help: "Messages one user may send per 10 seconds.",
   },
+  ROOMS_PER_USER_CREATED: {
+    schema: positiveInt.default(20),
+    help: "Rooms one user may have created (and not deleted).",
+  },
+  ROOMS_PER_USER: {
+    schema: positiveInt.default(200),
+    help: "Rooms one user may be in (the Lobby aside).",
+  },
+  MEMBERS_PER_ROOM: {
+    schema: positiveInt.default(500),
+    help: "Members one room may hold.",
+  },
+  ROOM_CHANGES_PER_MIN: {
+    schema: positiveInt.default(60),
+    help:
+      "Changes to rooms (create, join, leave, invite, rename, roles, removals, delete) one user may make per minute.",
+  },
   SOCKETS_PER_USER: {
     schema: positiveInt.default(20),
     help: "Open chat sockets one user may hold.",

@@ -1,35 +1,39 @@
-// Conversations: the Lobby and direct messages — who is in them, how each reader sees them
-// (unread count, latest message), opening a direct one, reading and typing.
+// Conversations: the Lobby, direct messages and rooms — who they reach, how each reader sees
+// them (unread count, latest message), opening a direct one, reading and typing. Joining and
+// leaving rooms is lib/rooms.ts.
 import type { BlockList } from "./blocks.ts";
 import { AppError } from "./errors.ts";
 import { toMessageView } from "./messages.ts";
 import type { Events } from "./realtime/broker.ts";
 import { createRateLimiter } from "./rate_limits.ts";
-import type { ConversationMembers, ConversationRow, Store, User } from "./store/types.ts";
-import {
-  type ConversationView,
-  LOBBY_ID,
-  type Snapshot,
-  TYPING_EVERY_MS,
-  UNREAD_CAP,
-} from "./wire.ts";
+import type { ConversationRow, Store, User } from "./store/types.ts";
+import { type ConversationView, type Snapshot, TYPING_EVERY_MS, UNREAD_CAP } from "./wire.ts";
 
-/** Members of a conversation never change (the Lobby is everyone), so they are cached. */
-const MEMBERS_CACHED = 100_000;
+/** Who a conversation's messages go to, as sending needs to know it. */
+export type Audience =
+  | { kind: "lobby" }
+  | { kind: "direct"; members: [User, User] }
+  /** A room's members: its topic's subscribers (see lib/realtime/hub.ts). */
+  | { kind: "room"; id: number };
+
+/** The Lobby and direct conversations never change members, so they are cached; rooms are not. */
+const AUDIENCES_CACHED = 100_000;
+const notFound = () => new AppError(404, "not_found", "No such conversation.");
 
 export function createConversations(deps: { store: Store; events: Events; blocks: BlockList }) {
   const { store, events, blocks } = deps;
   const typingLimiter = createRateLimiter({ limit: 1, windowMs: TYPING_EVERY_MS });
   const stopLimiter = createRateLimiter({ limit: 1, windowMs: TYPING_EVERY_MS });
-  const members = new Map<number, ConversationMembers>();
+  const audiences = new Map<number, Audience>();
 
   async function view(reader: number, row: ConversationRow): Promise<ConversationView> {
     let lastReadId = await store.reads.position(reader, row.id);
     if (lastReadId === null) {
-      // A newcomer starts with the Lobby read: its whole past is not "unread" to them.
-      lastReadId = row.kind === "lobby"
-        ? await store.reads.markRead(reader, row.id, await store.messages.maxId())
-        : 0;
+      // A newcomer starts with the Lobby read: its whole past is not "unread" to them (a room's
+      // members start so in the store).
+      lastReadId = row.kind === "direct"
+        ? 0
+        : await store.reads.markRead(reader, row.id, await store.messages.maxId());
     }
     const [latest, unread] = await Promise.all([
       store.messages.latest(reader, row.id),
@@ -39,6 +43,7 @@ export function createConversations(deps: { store: Store; events: Events; blocks
       id: row.id,
       kind: row.kind,
       with: row.with,
+      ...(row.room ? { room: row.room } : {}),
       lastReadId,
       unread,
       latest: latest && toMessageView(latest),
@@ -47,27 +52,38 @@ export function createConversations(deps: { store: Store; events: Events; blocks
 
   async function find(user: User, conversationId: number): Promise<ConversationRow> {
     const row = await store.conversations.findFor(user.id, conversationId);
-    if (!row) throw new AppError(404, "not_found", "No such conversation.");
+    if (!row) throw notFound();
     return row;
+  }
+
+  /** Everyone of a kind the user is in that others share: the Lobby and their rooms. */
+  async function shared(userId: number): Promise<ConversationRow[]> {
+    return (await store.conversations.listFor(userId)).filter((row) => row.kind !== "direct");
   }
 
   return {
     view,
     find,
 
-    /** Who may read a conversation the user is in; a conversation they are not in is not found. */
-    async membersFor(user: User, conversationId: number): Promise<ConversationMembers> {
-      let found = members.get(conversationId);
-      if (!found) {
-        const row = await store.conversations.members(conversationId);
-        if (!row) throw new AppError(404, "not_found", "No such conversation.");
-        if (members.size >= MEMBERS_CACHED) members.clear();
-        members.set(conversationId, found = row);
+    /**
+     * Who a message in a conversation the user is in goes to; a conversation they are not in
+     * (a room they left too) is not found.
+     */
+    async audienceFor(user: User, conversationId: number): Promise<Audience> {
+      const known = audiences.get(conversationId);
+      if (known?.kind === "lobby") return known;
+      if (known?.kind === "direct") {
+        if (known.members.some((m) => m.id === user.id)) return known;
+        throw notFound();
       }
-      if (found.kind !== "lobby" && !found.members.some((m) => m.id === user.id)) {
-        throw new AppError(404, "not_found", "No such conversation.");
-      }
-      return found;
+      const row = await find(user, conversationId);
+      if (row.kind === "room") return { kind: "room", id: row.id };
+      const audience: Audience = row.kind === "lobby"
+        ? { kind: "lobby" }
+        : { kind: "direct", members: [{ id: user.id, username: user.username }, row.with!] };
+      if (audiences.size >= AUDIENCES_CACHED) audiences.clear();
+      audiences.set(conversationId, audience);
+      return audience;
     },
 
     async snapshot(user: User): Promise<Pick<Snapshot, "me" | "conversations">> {
@@ -79,10 +95,14 @@ export function createConversations(deps: { store: Store; events: Events; blocks
       return { me: { ...user, appearOffline: fields.appearOffline }, conversations };
     },
 
-    /** Tells the user's sockets how the Lobby looks now (after a block changed what it shows). */
-    async refreshLobby(userId: number): Promise<void> {
-      const lobby = await view(userId, { id: LOBBY_ID, kind: "lobby", with: null });
-      events.toUser(userId, { type: "conversation", conversation: lobby });
+    /**
+     * Tells the user's sockets how the Lobby and their rooms look now (after a block changed
+     * what they show).
+     */
+    async refreshShared(userId: number): Promise<void> {
+      for (const row of await shared(userId)) {
+        events.toUser(userId, { type: "conversation", conversation: await view(userId, row) });
+      }
     },
 
     async markRead(user: User, conversationId: number, messageId: number): Promise<void> {
@@ -96,8 +116,10 @@ export function createConversations(deps: { store: Store; events: Events; blocks
       events.toUser(user.id, { type: "read", conversationId, lastReadId, unread });
     },
 
-    /** Tells the others someone is typing; repeats within TYPING_EVERY_MS are dropped. */
-    /** Tells the others someone is typing, or (`stopped`) that they cleared it. */
+    /**
+     * Tells the others someone is typing, or (`stopped`) that they cleared it; repeats within
+     * TYPING_EVERY_MS are dropped. Never across a block, either way.
+     */
     async typing(user: User, conversationId: number, stopped?: true): Promise<void> {
       const key = `${user.id}:${conversationId}`;
       // A stop is limited on its own; after one, typing again is announced at once.
@@ -110,8 +132,10 @@ export function createConversations(deps: { store: Store; events: Events; blocks
         user: { id: user.id, username: user.username },
         ...(stopped ? { stopped } : {}),
       } as const;
-      if (conversation.kind === "lobby") {
-        events.toEveryone(frame, undefined, [...blocks.eitherWay(user.id), user.id]);
+      const hidden = [...blocks.eitherWay(user.id), user.id];
+      if (conversation.kind === "lobby") events.toEveryone(frame, undefined, hidden);
+      else if (conversation.kind === "room") {
+        events.toConversation(conversationId, frame, undefined, hidden);
       } else if (!blocks.between(user.id, conversation.with!.id)) {
         events.toUser(conversation.with!.id, frame);
       }
@@ -129,11 +153,16 @@ export function createConversations(deps: { store: Store; events: Events; blocks
       const { id, created } = await store.conversations.direct(user.id, friend.id, Date.now());
       if (created) {
         for (const [member, other] of [[user, friend], [friend, user]]) {
-          const conversation = await view(member.id, { id, kind: "direct", with: other });
+          const conversation = await view(member.id, {
+            id,
+            kind: "direct",
+            with: other,
+            room: null,
+          });
           events.toUser(member.id, { type: "conversation", conversation });
         }
       }
-      return view(user.id, { id, kind: "direct", with: friend });
+      return view(user.id, { id, kind: "direct", with: friend, room: null });
     },
   };
 }

@@ -12,7 +12,7 @@ export function createFriendships(deps: {
   events: Events;
   presence: Presence;
   log: Logger;
-  /** Called for the blocker after a block or unblock: what the Lobby shows them has changed. */
+  /** Called for the blocker after a block or unblock: what the Lobby and their rooms show changed. */
   onBlocksChanged: (userId: number) => Promise<void>;
 }) {
   const { store, events, presence, log } = deps;

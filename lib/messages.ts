@@ -1,13 +1,13 @@
 // Messages: where one goes. `send` reads top-down — check, store, acknowledge, publish —
 // and `missed` is what a reconnecting client gets back.
 import type { BlockList } from "./blocks.ts";
-import type { Conversations } from "./conversations.ts";
+import type { Audience, Conversations } from "./conversations.ts";
 import type { Friendships } from "./friendships.ts";
 import { AppError } from "./errors.ts";
 import type { Logger } from "./log.ts";
 import type { Events } from "./realtime/broker.ts";
 import type { Limiters } from "./limits.ts";
-import type { ConversationMembers, MessageRow, Store, User } from "./store/types.ts";
+import type { MessageRow, Store, User } from "./store/types.ts";
 import { MAX_MESSAGE_CHARS, type MessageView, REPLAY_CAP, type ServerFrame } from "./wire.ts";
 
 export type SendInput = { clientId: string; conversationId: number; text: string };
@@ -66,9 +66,10 @@ export function createMessages(deps: {
   const { store, events, blocks, conversations, friendships, log } = deps;
   const sends = deps.limiters("sends", { limit: deps.messagesPer10s, windowMs: 10_000 });
 
-  async function mayMessage(user: User, conversation: ConversationMembers): Promise<void> {
-    const other = conversation.members.find((m) => m.id !== user.id);
-    if (!other) return; // the Lobby
+  /** Anyone may talk in the Lobby, a member in a room; a direct message needs a friend. */
+  async function mayMessage(user: User, audience: Audience): Promise<void> {
+    if (audience.kind !== "direct") return;
+    const other = audience.members.find((m) => m.id !== user.id)!;
     // Both are kept in memory (friendships once known), so the usual send needs no query.
     if (blocks.between(user.id, other.id)) {
       throw new AppError(403, "blocked", `You cannot message ${other.username}.`);
@@ -100,15 +101,19 @@ export function createMessages(deps: {
     }
   }
 
-  /** Everyone allowed to see the stored row gets the same frame, encoded once. */
-  function publish(row: MessageRow, conversation: ConversationMembers): void {
+  /**
+   * Everyone allowed to see the stored row gets the same frame, encoded once: in the Lobby and
+   * in rooms not those who blocked the sender.
+   */
+  function publish(row: MessageRow, audience: Audience): void {
     const frame: ServerFrame = { type: "message", message: toMessageView(row) };
-    if (conversation.kind === "lobby") {
-      const hidden = blocks.hiddenFrom(row.senderId);
-      events.toEveryone(frame, row.seq, hidden.size ? [...hidden] : undefined);
-    } else {
-      events.toUsers(conversation.members.map((m) => m.id), frame, row.seq);
+    if (audience.kind === "direct") {
+      return events.toUsers(audience.members.map((m) => m.id), frame, row.seq);
     }
+    const hidden = blocks.hiddenFrom(row.senderId);
+    const except = hidden.size ? [...hidden] : undefined;
+    if (audience.kind === "lobby") events.toEveryone(frame, row.seq, except);
+    else events.toConversation(audience.id, frame, row.seq, except);
   }
 
   return {
@@ -127,8 +132,8 @@ export function createMessages(deps: {
     ): Promise<void> {
       try {
         const text = checkText(input.text);
-        const conversation = await conversations.membersFor(user, input.conversationId);
-        await mayMessage(user, conversation);
+        const audience = await conversations.audienceFor(user, input.conversationId);
+        await mayMessage(user, audience);
         const wait = await sends.take(String(user.id));
         if (wait) {
           throw new AppError(429, "rate_limited", `Slow down: try again in ${wait} s.`, undefined, {
@@ -137,7 +142,7 @@ export function createMessages(deps: {
         }
         const { message, duplicate } = await save(user, input, text, queued);
         acknowledge(ackOf(message));
-        if (!duplicate) publish(message, conversation);
+        if (!duplicate) publish(message, audience);
       } catch (error) {
         if (!(error instanceof AppError) || error.code === "store_failed") throw error;
         const earlier = await store.messages.findByClientId(user.id, input.clientId);

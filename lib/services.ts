@@ -11,6 +11,8 @@ import type { Limiters } from "./limits.ts";
 import type { SocketSlots } from "./socket_slots_redis.ts";
 import { createHasher } from "./passwords.ts";
 import { createPresence } from "./presence.ts";
+import { createRoomMembers } from "./room_members.ts";
+import { createRooms } from "./rooms.ts";
 import { type Broker, createEvents } from "./realtime/broker.ts";
 import { createHandlers } from "./realtime/handlers.ts";
 import { createHub } from "./realtime/hub.ts";
@@ -48,6 +50,8 @@ export type Services = {
   friendships: ReturnType<typeof createFriendships>;
   conversations: ReturnType<typeof createConversations>;
   messages: ReturnType<typeof createMessages>;
+  rooms: ReturnType<typeof createRooms>;
+  roomMembers: ReturnType<typeof createRoomMembers>;
   /** What each chat socket's session needs. */
   socketSession: SessionDeps;
   /** Places for chat sockets, per user, across every process (SOCKETS_PER_USER). */
@@ -99,7 +103,7 @@ export async function createServices(
     events,
     presence,
     log,
-    onBlocksChanged: conversations.refreshLobby,
+    onBlocksChanged: conversations.refreshShared,
   });
   const messages = createMessages({
     store,
@@ -111,6 +115,23 @@ export async function createServices(
     messagesPer10s: config.MESSAGES_PER_10S,
     limiters: backends.limiters,
   });
+  const roomCaps = {
+    createdPerUser: config.ROOMS_PER_USER_CREATED,
+    roomsPerUser: config.ROOMS_PER_USER,
+    membersPerRoom: config.MEMBERS_PER_ROOM,
+  };
+  const roomMembers = createRoomMembers({
+    store,
+    events,
+    blocks,
+    conversations,
+    friendships,
+    presence,
+    limiters: backends.limiters,
+    caps: roomCaps,
+    changesPerMin: config.ROOM_CHANGES_PER_MIN,
+  });
+  const rooms = createRooms({ store, events, members: roomMembers, caps: roomCaps });
   // What every process keeps in memory changes together, as the broker carries each change.
   broker.onEnvelope((envelope) => {
     if (!("sync" in envelope)) return;
@@ -155,11 +176,14 @@ export async function createServices(
     friendships,
     conversations,
     messages,
+    rooms,
+    roomMembers,
     socketSlots: backends.socketSlots ?? { reserve: () => Promise.resolve(() => {}) },
     socketSession: {
       hub,
       log,
       handlers: createHandlers({ messages, conversations, presence, events }),
+      roomsOf: (user) => store.rooms.roomIdsOf(user.id),
       lastSeq: () => store.messages.lastSeq(),
       snapshot,
       missed: messages.missed,

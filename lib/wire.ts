@@ -6,6 +6,8 @@
 export const LOBBY_ID = 1;
 export const MAX_FRAME_BYTES = 64 * 1024;
 export const MAX_MESSAGE_CHARS = 4000;
+export const MAX_ROOM_NAME_CHARS = 64;
+export const MAX_ROOM_TOPIC_CHARS = 256;
 export const REPLAY_CAP = 1000;
 /** Messages in one page of history, unless a client asks for another number. */
 export const HISTORY_PAGE = 50;
@@ -47,14 +49,41 @@ export type MessageView = {
   at: number;
   clientId: string;
 };
+export type RoomRole = "owner" | "admin" | "member";
+export type RoomVisibility = "private" | "public";
+/** A room as one of its members sees it: with their own role. */
+export type RoomSummary = {
+  name: string;
+  topic: string;
+  visibility: RoomVisibility;
+  role: RoomRole;
+};
 export type ConversationView = {
   id: number;
-  kind: "lobby" | "direct";
+  kind: "lobby" | "direct" | "room";
   /** For a direct conversation, the other member. */
   with: UserView | null;
+  /** For a room, what its members see of it (absent otherwise). */
+  room?: RoomSummary;
   lastReadId: number;
   unread: number;
   latest: MessageView | null;
+};
+/** A room's member; `presence` only for the viewer's friends (presence is for friends only). */
+export type RoomMemberView = UserView & {
+  role: RoomRole;
+  joinedAt: number;
+  presence?: { online: boolean; lastSeenAt: number | null };
+};
+/** A room as the directory and the room routes show it. */
+export type RoomView = {
+  id: number;
+  name: string;
+  topic: string;
+  visibility: RoomVisibility;
+  memberCount: number;
+  /** The viewer's role; null when they are not a member (a public room seen from outside). */
+  role: RoomRole | null;
 };
 export type Snapshot = {
   me: UserView & { appearOffline: boolean };
@@ -74,6 +103,21 @@ export type ServerFrame =
   /** `stopped`: they cleared what they were typing: take the indicator away now. */
   | { type: "typing"; conversationId: number; user: UserView; stopped?: true }
   | { type: "status"; appearOffline: boolean }
+  /**
+   * You are in this room now (you created or joined it, or were invited), on every tab. Load
+   * its latest history: messages from other instances may have come before this frame.
+   */
+  | { type: "room_joined"; conversation: ConversationView }
+  /** You are no longer in this room: you left it (on some tab), were removed, or it was deleted. */
+  | { type: "room_left"; conversationId: number; reason: "left" | "removed" | "deleted" }
+  | { type: "room_updated"; conversationId: number; name: string; topic: string }
+  /** Someone (you too) joined, left or was removed from a room of yours, or changed role. */
+  | {
+    type: "room_member";
+    conversationId: number;
+    change: "joined" | "left" | "removed" | "role";
+    member: RoomMemberView;
+  }
   | { type: "pong" }
   /** `retryAfterS` (with rate_limited): how long to wait before trying again. */
   | { type: "error"; code: ErrorCode; message: string; clientId?: string; retryAfterS?: number };
@@ -108,6 +152,11 @@ export type ErrorCode =
   | "not_friends"
   | "not_blocked"
   | "blocked"
+  | "not_allowed"
+  | "already_member"
+  | "room_full"
+  | "too_many_rooms"
+  | "too_many_rooms_created"
   // our side
   | "store_failed"
   | "internal";
@@ -129,16 +178,31 @@ export function applyEvent(snapshot: Snapshot, frame: ServerFrame): Snapshot {
             : friend
         ),
       };
-    case "conversation": {
-      // A new conversation, or a fresh view of one (after a block changed what it shows).
-      const others = snapshot.conversations.filter((c) => c.id !== frame.conversation.id);
-      const at = snapshot.conversations.findIndex((c) => c.id === frame.conversation.id);
-      if (at === -1) return { ...snapshot, conversations: [...others, frame.conversation] };
+    case "conversation":
+      // A new direct conversation, or a fresh view of one (after a block changed what it
+      // shows). A room comes only with room_joined: a late view does not bring back one left.
+      if (frame.conversation.kind === "room") return replaced(snapshot, frame.conversation);
+      return withConversation(snapshot, frame.conversation);
+    case "room_joined":
+      return withConversation(snapshot, frame.conversation);
+    case "room_left":
       return {
         ...snapshot,
-        conversations: snapshot.conversations.map((c, i) => (i === at ? frame.conversation : c)),
+        conversations: snapshot.conversations.filter((c) => c.id !== frame.conversationId),
       };
-    }
+    case "room_updated":
+      return inRoom(snapshot, frame.conversationId, (room) => ({
+        ...room,
+        name: frame.name,
+        topic: frame.topic,
+      }));
+    case "room_member":
+      if (frame.change !== "role" || frame.member.id !== snapshot.me.id) return snapshot;
+      return inRoom(
+        snapshot,
+        frame.conversationId,
+        (room) => ({ ...room, role: frame.member.role }),
+      );
     case "message": {
       const { message } = frame;
       return {
@@ -161,7 +225,46 @@ export function applyEvent(snapshot: Snapshot, frame: ServerFrame): Snapshot {
       };
     case "status":
       return { ...snapshot, me: { ...snapshot.me, appearOffline: frame.appearOffline } };
-    default:
+    case "snapshot":
+    case "ack":
+    case "caught_up":
+    case "resync":
+    case "typing":
+    case "pong":
+    case "error":
       return snapshot;
+    default: {
+      // A frame type added to ServerFrame is a type error here until it has its case; a frame
+      // this client does not know (from a newer server) changes nothing.
+      const _unknown: never = frame;
+      return snapshot;
+    }
   }
+}
+
+/** Adds the conversation, or replaces the one with its id where it stands. */
+function withConversation(snapshot: Snapshot, conversation: ConversationView): Snapshot {
+  const known = snapshot.conversations.some((c) => c.id === conversation.id);
+  if (!known) return { ...snapshot, conversations: [...snapshot.conversations, conversation] };
+  return replaced(snapshot, conversation);
+}
+
+function replaced(snapshot: Snapshot, conversation: ConversationView): Snapshot {
+  return {
+    ...snapshot,
+    conversations: snapshot.conversations.map((c) => c.id === conversation.id ? conversation : c),
+  };
+}
+
+function inRoom(
+  snapshot: Snapshot,
+  conversationId: number,
+  change: (room: RoomSummary) => RoomSummary,
+): Snapshot {
+  return {
+    ...snapshot,
+    conversations: snapshot.conversations.map((c) =>
+      c.id === conversationId && c.room ? { ...c, room: change(c.room) } : c
+    ),
+  };
 }

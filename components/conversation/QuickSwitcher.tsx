@@ -2,7 +2,7 @@
 // direct messages).
 import { useState } from "preact/hooks";
 import type { ChatStore } from "../../islands/chat/store.ts";
-import { byRecency } from "../friends/ConversationList.tsx";
+import { byRecency, nameOf } from "../friends/ConversationList.tsx";
 import { Dialog } from "../Dialog.tsx";
 
 type Target = { key: string; label: string; go: () => unknown };
@@ -12,7 +12,7 @@ function targets(store: ChatStore): Target[] {
   if (!snapshot) return [];
   const conversations = byRecency(snapshot.conversations).map((c) => ({
     key: `c${c.id}`,
-    label: c.kind === "lobby" ? "Lobby" : c.with?.username ?? "Direct",
+    label: nameOf(c),
     go: () => store.open(c.id),
   }));
   const withDm = new Set(snapshot.conversations.map((c) => c.with?.id));

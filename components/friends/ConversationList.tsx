@@ -30,7 +30,7 @@ export function ConversationList(
               onClick={() => props.store.open(c.id)}
             >
               <span class="name">
-                {c.kind === "lobby" ? "# Lobby" : `@ ${c.with?.username ?? "Direct"}`}
+                {c.kind === "direct" ? `@ ${c.with?.username ?? "Direct"}` : `# ${nameOf(c)}`}
               </span>
               {c.with && !friendIds.has(c.with.id) && (
                 <span class="muted not-friend">(not friends)</span>
@@ -60,6 +60,10 @@ export function ConversationList(
   );
 }
 
+/** What a conversation is called: the Lobby, a room's name, the friend's in a DM. */
+export const nameOf = (c: ConversationView): string =>
+  c.room?.name ?? (c.kind === "lobby" ? "Lobby" : c.with?.username ?? "Direct");
+
 /** In a DM, the partner's words need no name; elsewhere, who said it. */
 function previewPrefix(c: ConversationView, meId: number): string {
   const sender = c.latest!.sender;
@@ -80,7 +84,8 @@ export const unreadBadge = (unread: number) =>
 /** The list's order, which Alt+↑/↓ follow too: the Lobby, then the latest activity first. */
 export function byRecency(conversations: ConversationView[]): ConversationView[] {
   return [...conversations].sort((a, b) => {
-    if (a.kind !== b.kind) return a.kind === "lobby" ? -1 : 1;
+    const lobbyFirst = Number(b.kind === "lobby") - Number(a.kind === "lobby");
+    if (lobbyFirst) return lobbyFirst;
     return (b.latest?.id ?? 0) - (a.latest?.id ?? 0) || b.id - a.id;
   });
 }

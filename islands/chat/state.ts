@@ -12,8 +12,10 @@ import {
   type UserView,
 } from "../../lib/wire.ts";
 import type { Connection } from "./socket.ts";
+import { withLoadedMessage, withMessages, withoutConversation } from "./loaded.ts";
 import { expireTyping, startTyping, stopTyping, type Typing } from "./typing.ts";
 
+export { mergeById, withLoadedMessage, withMessages, withoutConversation } from "./loaded.ts";
 export { expireTyping, startTyping, stopTyping, type Typing, typingNames } from "./typing.ts";
 
 export type PendingMessage = {
@@ -158,6 +160,14 @@ export function createChatState(now: () => number = Date.now) {
           now(),
         );
         return [{ type: "expire_typing", inMs: TYPING_SHOWN_MS + 50 }];
+      case "room_joined": // its messages from other instances may have come first: load them
+        if (snapshot.value) snapshot.value = applyEvent(snapshot.value, frame);
+        return [{ type: "load_history", conversationId: frame.conversation.id }];
+      case "room_left":
+        if (snapshot.value) snapshot.value = applyEvent(snapshot.value, frame);
+        state.messages.value = withoutConversation(state.messages.value, frame.conversationId);
+        if (state.activeId.value === frame.conversationId) state.activeId.value = LOBBY_ID;
+        return [];
       case "pong":
         return [];
       default:
@@ -172,35 +182,6 @@ export function createChatState(now: () => number = Date.now) {
 export type ChatState = ReturnType<typeof createChatState>;
 
 const resend = (pending: PendingMessage): Effect => ({ type: "send", pending });
-
-// ---- messages ----
-
-/** Merges messages by id, in id order; a repeated id keeps the newer copy. */
-export function mergeById(existing: MessageView[], incoming: MessageView[]): MessageView[] {
-  if (incoming.length === 1 && (!existing.length || existing.at(-1)!.id < incoming[0].id)) {
-    return [...existing, incoming[0]]; // the usual case: one new message at the end
-  }
-  const byId = new Map(existing.map((m) => [m.id, m]));
-  for (const m of incoming) byId.set(m.id, m);
-  return [...byId.values()].sort((a, b) => a.id - b.id);
-}
-
-export function withMessages(
-  loaded: Map<number, MessageView[]>,
-  conversationId: number,
-  list: MessageView[],
-): Map<number, MessageView[]> {
-  return new Map(loaded).set(conversationId, mergeById(loaded.get(conversationId) ?? [], list));
-}
-
-/** A live message joins its conversation only if that one is loaded; else history brings it. */
-export function withLoadedMessage(
-  loaded: Map<number, MessageView[]>,
-  message: MessageView,
-): Map<number, MessageView[]> {
-  if (!loaded.has(message.conversationId)) return loaded;
-  return withMessages(loaded, message.conversationId, [message]);
-}
 
 // ---- pending sends ----
 

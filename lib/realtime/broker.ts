@@ -4,8 +4,11 @@
 import { encodeFrame } from "../protocol.ts";
 import type { ServerFrame } from "../wire.ts";
 
-/** `user:42`: every socket of user 42; `everyone`: every socket (the Lobby). */
-export type Topic = `user:${number}` | "everyone";
+/**
+ * `user:42`: every socket of user 42; `conversation:7`: the sockets of room 7's members (the
+ * hubs know which: see `membership`); `everyone`: every socket (the Lobby).
+ */
+export type Topic = `user:${number}` | `conversation:${number}` | "everyone";
 
 export type Envelope =
   | {
@@ -16,6 +19,11 @@ export type Envelope =
     seq?: number;
     /** Users who must not receive it (those who blocked the sender, say). */
     except?: readonly number[];
+    /**
+     * The topic's sockets start (joined) or stop receiving `conversation:<id>`, before this
+     * frame is written to them: a user who joined a room, or left it.
+     */
+    membership?: { conversationId: number; joined: boolean };
   }
   | {
     topic: "everyone";
@@ -57,6 +65,8 @@ export type Sync =
   | { kind: "friendship_ended"; a: number; b: number };
 
 export const userTopic = (userId: number): Topic => `user:${userId}`;
+export const conversationTopic = (conversationId: number): Topic =>
+  `conversation:${conversationId}`;
 
 /** What the domain modules publish with: typed frames, each encoded once. */
 export function createEvents(broker: Broker) {
@@ -69,6 +79,27 @@ export function createEvents(broker: Broker) {
       for (const userId of userIds) {
         broker.publish({ topic: userTopic(userId), frame: encoded, seq });
       }
+    },
+    /** To every socket of a room's members, on every process. */
+    toConversation(
+      conversationId: number,
+      frame: ServerFrame,
+      seq?: number,
+      except?: readonly number[],
+    ): void {
+      const topic = conversationTopic(conversationId);
+      broker.publish({ topic, frame: encodeFrame(frame), seq, except });
+    },
+    /**
+     * The user joined (or left) a room: every socket of theirs, on every process, starts (or
+     * stops) receiving the room before this frame reaches it.
+     */
+    membership(userId: number, conversationId: number, joined: boolean, frame: ServerFrame): void {
+      broker.publish({
+        topic: userTopic(userId),
+        frame: encodeFrame(frame),
+        membership: { conversationId, joined },
+      });
     },
     toEveryone(frame: ServerFrame, seq?: number, except?: readonly number[]): void {
       broker.publish({ topic: "everyone", frame: encodeFrame(frame), seq, except });

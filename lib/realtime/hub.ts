@@ -1,4 +1,5 @@
-// This process's open sockets, by user. Broker output reaches them in one function: deliver.
+// This process's open sockets, by user and by the rooms their users are in. Broker output
+// reaches them in one function: deliver.
 import { encodeFrame } from "../protocol.ts";
 import type { Envelope } from "./broker.ts";
 import type { Connection } from "./connection.ts";
@@ -13,9 +14,45 @@ export function createHub() {
   const none: ReadonlySet<Connection> = new Set();
   const pending = new Map<number, number>(); // sockets upgraded but not yet open, per user
   const reservationTimers = new Set<ReturnType<typeof setTimeout>>();
+  const byRoom = new Map<number, Set<Connection>>();
+  const roomsOf = new Map<Connection, Set<number>>();
+  // Membership changes a connection heard before its rooms were read (see `enter`).
+  const heardEarly = new Map<Connection, Map<number, boolean>>();
 
-  const recipients = (envelope: Envelope): Iterable<Connection> =>
-    envelope.topic === "everyone" ? all : byUser.get(Number(envelope.topic.slice(5))) ?? none; // "user:42"
+  function recipients(envelope: Envelope): Iterable<Connection> {
+    const { topic } = envelope;
+    if (topic === "everyone") return all;
+    if (topic.startsWith("user:")) return byUser.get(Number(topic.slice(5))) ?? none;
+    return byRoom.get(Number(topic.slice(13))) ?? none; // "conversation:7"
+  }
+
+  function join(connection: Connection, conversationId: number) {
+    let here = byRoom.get(conversationId);
+    if (!here) byRoom.set(conversationId, here = new Set());
+    here.add(connection);
+    let mine = roomsOf.get(connection);
+    if (!mine) roomsOf.set(connection, mine = new Set());
+    mine.add(conversationId);
+  }
+
+  function part(connection: Connection, conversationId: number) {
+    const here = byRoom.get(conversationId);
+    here?.delete(connection);
+    if (here?.size === 0) byRoom.delete(conversationId);
+    roomsOf.get(connection)?.delete(conversationId);
+  }
+
+  /** Before the frame reaches them: they start or stop receiving the room's events. */
+  function applyMembership(
+    targets: Connection[],
+    { conversationId, joined }: { conversationId: number; joined: boolean },
+  ) {
+    for (const connection of targets) {
+      heardEarly.get(connection)?.set(conversationId, joined);
+      if (joined) join(connection, conversationId);
+      else part(connection, conversationId);
+    }
+  }
 
   return {
     /**
@@ -39,16 +76,36 @@ export function createHub() {
       reservationTimers.add(timer);
       return release;
     },
-    /** Returns how many connections the user now has here. */
+    /**
+     * Returns how many connections the user now has here. It receives its user's events from
+     * now on, and its rooms' once `enter` has named them.
+     */
     add(connection: Connection): number {
+      heardEarly.set(connection, new Map());
       all.add(connection);
       let mine = byUser.get(connection.userId);
       if (!mine) byUser.set(connection.userId, mine = new Set());
       mine.add(connection);
       return mine.size;
     },
+    /**
+     * The rooms the connection's user is in, as read after `add`: it receives their events from
+     * now on. A membership change it heard since `add` wins over this read, which may be older.
+     */
+    enter(connection: Connection, conversationIds: readonly number[]): void {
+      const heard = heardEarly.get(connection);
+      heardEarly.delete(connection);
+      if (!all.has(connection)) return; // closed meanwhile
+      for (const id of conversationIds) if (!heard?.has(id)) join(connection, id);
+    },
+    /** Whether the connection receives a room's events now. */
+    receives: (connection: Connection, conversationId: number): boolean =>
+      byRoom.get(conversationId)?.has(connection) ?? false,
     /** Returns how many connections the user still has here. */
     remove(connection: Connection): number {
+      for (const id of roomsOf.get(connection) ?? []) part(connection, id);
+      roomsOf.delete(connection);
+      heardEarly.delete(connection);
       all.delete(connection);
       const mine = byUser.get(connection.userId);
       if (!mine) return 0;
@@ -70,7 +127,13 @@ export function createHub() {
         }
         return;
       }
-      const { frame, seq, except } = envelope;
+      const { frame, seq, except, membership } = envelope;
+      if (membership) {
+        const targets = [...recipients(envelope)];
+        applyMembership(targets, membership);
+        for (const connection of targets) connection.deliver(frame, seq);
+        return;
+      }
       if (!except?.length) {
         for (const connection of recipients(envelope)) connection.deliver(frame, seq);
         return;

@@ -38,6 +38,8 @@ export type SessionDeps = {
   hub: Hub;
   handlers: Handlers;
   log: Logger;
+  /** The ids of the rooms the user is in: the socket receives their events. */
+  roomsOf(user: User): Promise<number[]>;
   /** The highest seq committed now: events at or below it are in what the snapshot reads. */
   lastSeq(): Promise<number>;
   snapshot(user: User): Promise<Snapshot>;
@@ -114,6 +116,8 @@ export function startSocketSession(
 
   /** Snapshot, then (when resuming) every message after `after`, then live events. */
   async function handshake() {
+    // The rooms first, then the cursor: a room's message committed after the cursor is held.
+    hub.enter(connection, await deps.roomsOf(user));
     let cursor = await deps.lastSeq(); // read first: what commits later is held, not lost
     const snapshot = await deps.snapshot(user);
     await deps.connected(user, snapshot.me.appearOffline);

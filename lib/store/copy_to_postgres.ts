@@ -39,6 +39,16 @@ const TABLES = [
     key: "(id)",
   },
   {
+    name: "rooms",
+    columns: ["conversation_id", "name", "topic", "visibility", "created_by", "created_at"],
+    key: "(conversation_id)",
+  },
+  {
+    name: "room_members",
+    columns: ["conversation_id", "user_id", "role", "joined_at"],
+    key: "(conversation_id, user_id)",
+  },
+  {
     name: "messages",
     columns: ["id", "conversation_id", "sender_id", "client_id", "body", "created_at", "seq"],
     key: "(id)",

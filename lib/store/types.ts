@@ -26,11 +26,55 @@ export type Relationship = {
   bBlockedA: boolean;
 };
 
-export type ConversationKind = "lobby" | "direct";
-/** A conversation as one reader sees it: for a direct one, `with` is the other member. */
-export type ConversationRow = { id: number; kind: ConversationKind; with: User | null };
+export type ConversationKind = "lobby" | "direct" | "room";
+/**
+ * A conversation as one reader sees it: for a direct one, `with` is the other member; for a
+ * room, `room` is what the reader sees of it, their role included.
+ */
+export type ConversationRow = {
+  id: number;
+  kind: ConversationKind;
+  with: User | null;
+  room: RoomOfReader | null;
+};
 /** Who may read a conversation: everyone (the Lobby) or its listed members. */
 export type ConversationMembers = { kind: ConversationKind; members: User[] };
+
+export type RoomVisibility = "private" | "public";
+/** A room has one owner while it has members; admins and the owner run it with them. */
+export type RoomRole = "owner" | "admin" | "member";
+/** A room: a conversation of kind "room" with a name, a topic and members. */
+export type RoomRow = {
+  id: number;
+  name: string;
+  topic: string;
+  visibility: RoomVisibility;
+  /** Who created it; null once that account is gone. */
+  createdBy: number | null;
+  createdAt: number;
+};
+export type RoomOfReader = Pick<RoomRow, "name" | "topic" | "visibility"> & { role: RoomRole };
+export type RoomMember = User & { role: RoomRole; joinedAt: number };
+export type PublicRoom = RoomRow & { memberCount: number };
+export type NewRoom = Pick<RoomRow, "name" | "topic" | "visibility"> & { createdBy: number };
+/** Limits the store applies atomically with the change they limit; a missing one is no limit. */
+export type RoomCaps = {
+  /** Rooms one user may have created (and not deleted). */
+  createdPerUser?: number;
+  /** Rooms one user may be in. */
+  roomsPerUser?: number;
+  /** Members one room may hold. */
+  membersPerRoom?: number;
+};
+/** What a member leaving (or being removed) did to the room. */
+export type Departure = {
+  /** False when they were not a member: nothing changed. */
+  left: boolean;
+  /** The member who became owner, when the owner left. */
+  newOwner: RoomMember | null;
+  /** The room was left empty, and is gone with its messages. */
+  deleted: boolean;
+};
 
 export type MessageRow = {
   id: number;
@@ -106,12 +150,95 @@ export type BlockStore = {
 export type ConversationStore = {
   /** The direct conversation of a and b (either order), created when missing. */
   direct(a: number, b: number, now: number): Promise<{ id: number; created: boolean }>;
-  /** The conversations a user is in (the Lobby first, then by id). */
+  /** The conversations a user is in (the Lobby first, then by id): rooms only while a member. */
   listFor(userId: number): Promise<ConversationRow[]>;
-  /** The conversation if the user is in it, else null: ids of others' conversations do not leak. */
+  /**
+   * The conversation if the user is in it, else null: ids of others' conversations do not leak,
+   * and a room, public or private, is found only by its members.
+   */
   findFor(userId: number, conversationId: number): Promise<ConversationRow | null>;
-  /** Its kind and, for a direct one, its two members (they never change); null if none. */
+  /**
+   * Its kind and members: none listed for the Lobby, the two of a direct one (they never
+   * change), a room's current members in the order they joined; null if there is none.
+   */
   members(conversationId: number): Promise<ConversationMembers | null>;
+};
+
+/**
+ * Rooms and their members. Every change to who is in a room keeps two promises, whatever
+ * runs at the same time: a room with members has exactly one owner, and a room without
+ * members does not exist. A new member starts with the room read up to its latest message.
+ */
+export type RoomStore = {
+  /**
+   * Creates a room with its creator as owner, in one step — unless the creator has already
+   * created `createdPerUser` rooms or is in `roomsPerUser`: then nothing is created, and the
+   * cap reached comes back. Creations racing each other cannot pass a cap together.
+   */
+  create(
+    room: NewRoom,
+    now: number,
+    caps?: RoomCaps,
+  ): Promise<RoomRow | "too_many_created" | "too_many_rooms">;
+  /** The room, whoever asks (callers scope by membership), or null. */
+  find(conversationId: number): Promise<RoomRow | null>;
+  /** Changes the name and or the topic; the room as now stored, or null when there is none. */
+  update(
+    conversationId: number,
+    changes: { name?: string; topic?: string },
+  ): Promise<RoomRow | null>;
+  /** Deletes the room with its messages, members and read positions; true when there was one. */
+  delete(conversationId: number): Promise<boolean>;
+  /**
+   * Its members with their roles, in the order they joined; none if no room. `joinedAt` is the
+   * time given when they joined, moved just past the last member's if that was later: it
+   * strictly increases in joining order within a room, whatever the clock does.
+   */
+  members(conversationId: number): Promise<RoomMember[]>;
+  /** One member, or null when the user is not in the room (or there is no such room). */
+  member(conversationId: number, userId: number): Promise<RoomMember | null>;
+  /** The ids of the rooms the user is in, ascending. */
+  roomIdsOf(userId: number): Promise<number[]>;
+  /**
+   * Adds a member with a role (admin or member: a room's owner comes from create and from
+   * hand-offs only), read up to the room's latest message, unless the room is full or the user
+   * is in `roomsPerUser` rooms. Checked and added atomically: joins racing each other cannot
+   * pass a cap together.
+   */
+  add(
+    conversationId: number,
+    userId: number,
+    role: Exclude<RoomRole, "owner">,
+    now: number,
+    caps?: RoomCaps,
+  ): Promise<"added" | "already_member" | "no_room" | "room_full" | "too_many_rooms">;
+  /**
+   * Makes a member an admin or a plain member; false when they are not a member or are the
+   * owner (whose role changes only by leaving).
+   */
+  setRole(
+    conversationId: number,
+    userId: number,
+    role: Exclude<RoomRole, "owner">,
+  ): Promise<boolean>;
+  /**
+   * The member leaves, or is removed (the same for the room), and their read position goes.
+   * When the owner leaves, the longest-standing admin becomes owner, else the longest-standing
+   * member; when nobody is left, the room is deleted with its messages. All in one step.
+   */
+  leave(conversationId: number, userId: number): Promise<Departure>;
+  /**
+   * Public rooms whose name or topic contains `query` (ignoring the case of ASCII letters;
+   * "" matches all), with their member counts, the most members first, then by name; at most
+   * `limit`.
+   */
+  listPublic(query: string, limit: number): Promise<PublicRoom[]>;
+  /** Rooms the user created that still exist. */
+  countCreatedBy(userId: number): Promise<number>;
+  /** Rooms the user is in. */
+  countJoinedBy(userId: number): Promise<number>;
+  /** Members of the room (0 when there is none). */
+  countMembers(conversationId: number): Promise<number>;
 };
 
 /**
@@ -128,8 +255,9 @@ export type MessageStore = {
   insert(message: NewMessage): Promise<StoredMessage>;
   findByClientId(senderId: number, clientId: string): Promise<MessageRow | null>;
   /**
-   * Up to `limit` messages with id below `beforeId`, oldest first. History hides Lobby
-   * messages from senders the reader blocked (direct history stays).
+   * Up to `limit` messages with id below `beforeId`, oldest first. History hides Lobby and
+   * room messages from senders the reader blocked (direct history stays); `latest`, `after`
+   * and unread counts hide the same.
    */
   history(
     readerId: number,
@@ -137,7 +265,10 @@ export type MessageStore = {
     beforeId: number,
     limit: number,
   ): Promise<MessageRow[]>;
-  /** Up to `limit` messages with seq above `afterSeq` in the reader's conversations, by seq. */
+  /**
+   * Up to `limit` messages with seq above `afterSeq` in the conversations the reader is in now,
+   * by seq: a room's only while they are a member.
+   */
   after(readerId: number, afterSeq: number, limit: number): Promise<MessageRow[]>;
   /** The newest message the reader may see in a conversation. */
   latest(readerId: number, conversationId: number): Promise<MessageRow | null>;
@@ -167,6 +298,7 @@ export type Store = {
   friends: FriendStore;
   blocks: BlockStore;
   conversations: ConversationStore;
+  rooms: RoomStore;
   messages: MessageStore;
   reads: ReadStore;
   /** True when the database answers a query. */

@@ -32,8 +32,9 @@ Deno.test({
   async fn() {
     const dataDir = await Deno.makeTempDir({ prefix: "ugochat-migrate-" });
     await using database = await server!.freshDatabase();
-    // A small community on SQLite: two friends, a block, Lobby and direct messages.
+    // A small community on SQLite: two friends, a block, Lobby, direct and room messages.
     let dm: number;
+    let room: number;
     {
       await using app = await spawnServer({ DATABASE_URL: "" }, { dataDir });
       const alice = createClient(app.origin);
@@ -45,18 +46,25 @@ Deno.test({
       await befriend(alice, "alice", bob, "bob");
       assert.equal((await carol.post("/api/blocks", { username: "alice" })).status, 201);
       dm = await openDirect(alice, "bob");
+      const created = await alice.post("/api/rooms", { name: "kept", visibility: "private" });
+      room = (await created.json()).room.id;
+      (await alice.post(`/api/rooms/${room}/members`, { username: "bob" })).body?.cancel();
       await using chat = await openChat(app.origin, alice);
       for (let i = 0; i < 30; i++) await chat.say(i % 2 ? dm : LOBBY_ID, `message ${i}`);
+      await using bobs = await openChat(app.origin, bob); // alice has sent her 30 per 10 s
+      assert.equal((await bobs.say(room, "in the room")).type, "ack");
     }
     const env = { DATA_DIR: dataDir, DATABASE_URL: database.url };
     const first = await migrate(env);
     assert.equal(first.code, 0, first.text);
-    assert.match(first.text, /messages +30 in SQLite, +30 copied now, +30 in PostgreSQL/);
+    assert.match(first.text, /messages +31 in SQLite, +31 copied now, +31 in PostgreSQL/);
     assert.match(first.text, /users +3 in SQLite/);
     assert.match(first.text, /blocks +1 in SQLite/);
+    assert.match(first.text, /rooms +1 in SQLite, +1 copied now/);
+    assert.match(first.text, /room_members +2 in SQLite, +2 copied now/);
     const again = await migrate(env);
     assert.equal(again.code, 0, again.text);
-    assert.match(again.text, /messages +30 in SQLite, +0 copied now, +30 in PostgreSQL/);
+    assert.match(again.text, /messages +31 in SQLite, +0 copied now, +31 in PostgreSQL/);
 
     // The app on PostgreSQL: the same accounts, friends and history; new messages come after.
     await using app = await spawnServer({ DATABASE_URL: database.url });
@@ -67,10 +75,18 @@ Deno.test({
       history.messages.map((m: { text: string }) => m.text),
       Array.from({ length: 15 }, (_, i) => `message ${2 * i + 1}`),
     );
+    const bob = createClient(app.origin);
+    await bob.login("bob");
+    const inRoom = await (await bob.get(`/api/conversations/${room}/messages`)).json();
+    assert.deepEqual(inRoom.messages.map((m: { text: string }) => m.text), ["in the room"]);
     await using chat = await openChat(app.origin, alice);
+    assert.equal(chat.snapshot.conversations.find((c) => c.id === room)?.room?.role, "owner");
     const ack = await chat.say(dm, "the first on PostgreSQL");
     assert.equal(ack.type, "ack");
-    assert.ok(ack.type === "ack" && ack.id === 31 && ack.seq > 30, JSON.stringify(ack));
+    assert.ok(ack.type === "ack" && ack.id === 32 && ack.seq > 31, JSON.stringify(ack));
+    const next = await (await alice.post("/api/rooms", { name: "new", visibility: "public" }))
+      .json();
+    assert.ok(next.room.id > room, "new rooms come after the copied ones");
     await Deno.remove(resolve(dataDir), { recursive: true });
   },
 });

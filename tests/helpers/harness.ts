@@ -90,6 +90,12 @@ function person(services: Services, user: User, sockets: FakeSocket[]) {
     async directWith(other: { user: User }): Promise<number> {
       return (await services.conversations.openDirect(user, other.user)).id;
     },
+    /** Creates a room (private unless told) and returns its id. */
+    async createRoom(name: string, visibility: "private" | "public" = "private"): Promise<number> {
+      return (await services.rooms.create(user, { name, visibility })).id;
+    },
+    invite: (roomId: number, other: { user: User }) =>
+      services.roomMembers.invite(user, roomId, other.user.username),
   };
   return me;
 }

@@ -94,11 +94,24 @@ const until = (check: () => boolean, what: string) => waitUntil(check, { what })
 
 const lobby = (text: string): Envelope => ({ topic: "everyone", frame: text });
 
-/** Every kind of envelope: to a user, to everyone with a seq and exceptions, session closes. */
+/**
+ * Every kind of envelope: to a user (some changing what rooms they receive), to a room's
+ * members, to everyone with a seq and exceptions, session closes.
+ */
 function mixed(who: string, count: number): Envelope[] {
   return Array.from({ length: count }, (_, i): Envelope => {
     if (i % 10 === 9) {
       return { topic: "everyone", closeSessions: [`${who}-${i}`], code: 4001, reason: "ended" };
+    }
+    if (i % 10 === 5) {
+      return {
+        topic: `user:${i}`,
+        frame: `${who} ${i}`,
+        membership: { conversationId: i, joined: i % 4 === 1 },
+      };
+    }
+    if (i % 5 === 2) {
+      return { topic: `conversation:${i}`, frame: `${who} ${i}`, seq: i, except: [i] };
     }
     if (i % 3 === 0) return { topic: `user:${i}`, frame: `${who} ${i} "quoted" ü` };
     return { topic: "everyone", frame: `${who} ${i}`, seq: i, except: [i, i + 1] };

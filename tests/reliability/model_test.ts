@@ -1,6 +1,7 @@
 // Model-based test: random sequences of what people do, against a real server, with the
 // invariants checked after every step. A model tracks who is registered, befriended,
-// blocked and connected; the server must agree with it, and with itself.
+// blocked and connected, and who is in which room with which role; the server must agree
+// with it, and with itself.
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { applyEvent, type MessageView, type Snapshot } from "../../lib/protocol.ts";
@@ -20,6 +21,19 @@ const ENV = {
   PRESENCE_GRACE_MS: "0",
   MESSAGES_PER_10S: "100000",
   REGISTER_PER_IP_PER_HOUR: "100000",
+  ROOM_CHANGES_PER_MIN: "100000",
+};
+const MAX_ROOMS = 3; // created per run, so that rooms get members and messages
+
+type Visibility = "private" | "public";
+type Role = "owner" | "admin" | "member";
+type RoomModel = {
+  id: number;
+  visibility: Visibility;
+  /** In the order they joined. */
+  members: Name[];
+  roles: Map<Name, Role>;
+  alive: boolean;
 };
 
 type Model = {
@@ -27,6 +41,7 @@ type Model = {
   friends: Set<string>; // "a|b", sorted
   blocks: Set<string>; // "a>b": a blocked b
   sockets: Map<Name, number>;
+  rooms: RoomModel[];
 };
 
 type Real = {
@@ -35,8 +50,11 @@ type Real = {
   clients: Map<Name, Client>;
   ids: Map<Name, number>;
   sockets: Map<Name, ChatSocket[]>;
-  /** Every stored message: the Lobby's are visible to whoever has not blocked the sender. */
-  sent: Map<number, { seq: number; sender: Name; members: Set<Name> | "lobby" }>;
+  /**
+   * Every stored message: the Lobby's are visible to whoever has not blocked the sender, a
+   * room's to its members now who have not.
+   */
+  sent: Map<number, { seq: number; sender: Name; members: Set<Name> | "lobby" | { room: number } }>;
   /** How many of each socket's message frames were already checked. */
   checkedFrames: WeakMap<ChatSocket, number>;
   steps: number;
@@ -51,14 +69,39 @@ const pair = (a: Name, b: Name) => [a, b].sort().join("|");
 const blocked = (m: Model, a: Name, b: Name) =>
   m.blocks.has(`${a}>${b}`) || m.blocks.has(`${b}>${a}`);
 
-/** Whether `reader` may see message `id` now: a Lobby message unless they blocked its sender. */
+/**
+ * Whether `reader` may see message `id` now: a Lobby message unless they blocked its sender, a
+ * room's while they are in it (unless they blocked its sender), a direct one if it is theirs.
+ */
 function maySee(m: Model, r: Real, reader: Name, id: number): boolean {
   const message = r.sent.get(id);
   if (!message) return false;
-  if (message.members === "lobby") {
-    return m.registered.has(reader) && !m.blocks.has(`${reader}>${message.sender}`);
-  }
-  return message.members.has(reader);
+  const unblocked = !m.blocks.has(`${reader}>${message.sender}`);
+  if (message.members === "lobby") return m.registered.has(reader) && unblocked;
+  if (message.members instanceof Set) return message.members.has(reader);
+  const room = roomWithId(m, message.members.room);
+  return !!room?.alive && room.members.includes(reader) && unblocked;
+}
+
+const roomWithId = (m: Readonly<Model>, id: number) => m.rooms.find((room) => room.id === id);
+/** The k-th room created (counting round), while it exists. */
+const roomAt = (m: Readonly<Model>, k: number) => {
+  const room = m.rooms[k % Math.max(1, m.rooms.length)];
+  return room?.alive ? room : undefined;
+};
+const isIn = (m: Readonly<Model>, k: number, who: Name) =>
+  roomAt(m, k)?.members.includes(who) ?? false;
+
+/** The store's rule: the owner leaving hands over to the first admin, else the first member. */
+function leaveRoom(room: RoomModel, who: Name) {
+  const wasOwner = room.roles.get(who) === "owner";
+  room.members = room.members.filter((member) => member !== who);
+  room.roles.delete(who);
+  if (room.members.length === 0) return void (room.alive = false);
+  if (!wasOwner) return;
+  const next = room.members.find((member) => room.roles.get(member) === "admin") ??
+    room.members[0];
+  room.roles.set(next, "owner");
 }
 
 async function ok(response: Response, ...statuses: number[]) {
@@ -233,6 +276,146 @@ class Restart implements fc.AsyncCommand<Model, Real> {
   toString = () => "restart";
 }
 
+// ---- rooms ----
+
+class CreateRoom implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly a: Name, readonly visibility: Visibility) {}
+  check = (m: Readonly<Model>) => m.registered.has(this.a) && m.rooms.length < MAX_ROOMS;
+  async run(m: Model, r: Real) {
+    const made = await r.clients.get(this.a)!.post("/api/rooms", {
+      name: `${this.a}'s ${this.visibility} room`,
+      visibility: this.visibility,
+    });
+    const { room } = await ok(made, 201);
+    m.rooms.push({
+      id: room.id,
+      visibility: this.visibility,
+      members: [this.a],
+      roles: new Map([[this.a, "owner"]]),
+      alive: true,
+    });
+  }
+  toString = () => `createRoom(${this.a}, ${this.visibility})`;
+}
+
+class Invite implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly a: Name, readonly b: Name, readonly k: number) {}
+  check = (m: Readonly<Model>) =>
+    this.a !== this.b && m.registered.has(this.b) && isIn(m, this.k, this.a);
+  async run(m: Model, r: Real) {
+    const room = roomAt(m, this.k)!;
+    const answer = await r.clients.get(this.a)!.post(`/api/rooms/${room.id}/members`, {
+      username: this.b,
+    });
+    const code = async (status: number) => (await ok(answer, status)).error.code;
+    if (room.visibility === "private" && room.roles.get(this.a) === "member") {
+      return assert.equal(await code(403), "not_allowed");
+    }
+    if (blocked(m, this.a, this.b)) return assert.equal(await code(403), "blocked");
+    if (!m.friends.has(pair(this.a, this.b))) return assert.equal(await code(403), "not_friends");
+    if (room.members.includes(this.b)) return assert.equal(await code(409), "already_member");
+    await ok(answer, 201);
+    room.members.push(this.b);
+    room.roles.set(this.b, "member");
+  }
+  toString = () => `invite(${this.a} → ${this.b}, room ${this.k})`;
+}
+
+class JoinRoom implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly a: Name, readonly k: number) {}
+  check = (m: Readonly<Model>) => m.registered.has(this.a) && !!roomAt(m, this.k);
+  async run(m: Model, r: Real) {
+    const room = roomAt(m, this.k)!;
+    const answer = await r.clients.get(this.a)!.post(`/api/rooms/${room.id}/join`);
+    if (room.members.includes(this.a)) return void await ok(answer, 200);
+    if (room.visibility === "private") return void await ok(answer, 404);
+    await ok(answer, 200);
+    room.members.push(this.a);
+    room.roles.set(this.a, "member");
+  }
+  toString = () => `join(${this.a}, room ${this.k})`;
+}
+
+class LeaveRoom implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly a: Name, readonly k: number) {}
+  check = (m: Readonly<Model>) => isIn(m, this.k, this.a);
+  async run(m: Model, r: Real) {
+    const room = roomAt(m, this.k)!;
+    await ok(await r.clients.get(this.a)!.post(`/api/rooms/${room.id}/leave`), 204);
+    leaveRoom(room, this.a);
+  }
+  toString = () => `leave(${this.a}, room ${this.k})`;
+}
+
+class RemoveMember implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly a: Name, readonly b: Name, readonly k: number) {}
+  check = (m: Readonly<Model>) =>
+    this.a !== this.b && isIn(m, this.k, this.a) && isIn(m, this.k, this.b);
+  async run(m: Model, r: Real) {
+    const room = roomAt(m, this.k)!;
+    const path = `/api/rooms/${room.id}/members/${r.ids.get(this.b)}`;
+    const answer = await r.clients.get(this.a)!.request("DELETE", path);
+    const [mine, theirs] = [room.roles.get(this.a), room.roles.get(this.b)];
+    if (mine === "owner" || (mine === "admin" && theirs === "member")) {
+      await ok(answer, 204);
+      return leaveRoom(room, this.b);
+    }
+    assert.equal((await ok(answer, 403)).error.code, "not_allowed");
+  }
+  toString = () => `remove(${this.a} removes ${this.b}, room ${this.k})`;
+}
+
+class MakeAdmin implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly a: Name, readonly b: Name, readonly k: number) {}
+  check = (m: Readonly<Model>) =>
+    this.a !== this.b && isIn(m, this.k, this.a) && isIn(m, this.k, this.b);
+  async run(m: Model, r: Real) {
+    const room = roomAt(m, this.k)!;
+    const answer = await r.clients.get(this.a)!.request(
+      "PATCH",
+      `/api/rooms/${room.id}/members/${r.ids.get(this.b)}`,
+      { headers: { "Content-Type": "application/json" }, body: JSON.stringify({ role: "admin" }) },
+    );
+    if (room.roles.get(this.a) !== "owner") {
+      return assert.equal((await ok(answer, 403)).error.code, "not_allowed");
+    }
+    await ok(answer, 200);
+    room.roles.set(this.b, "admin");
+  }
+  toString = () => `makeAdmin(${this.a} makes ${this.b}, room ${this.k})`;
+}
+
+class DeleteRoom implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly a: Name, readonly k: number) {}
+  check = (m: Readonly<Model>) => isIn(m, this.k, this.a);
+  async run(m: Model, r: Real) {
+    const room = roomAt(m, this.k)!;
+    const answer = await r.clients.get(this.a)!.request("DELETE", `/api/rooms/${room.id}`);
+    if (room.roles.get(this.a) !== "owner") {
+      return assert.equal((await ok(answer, 403)).error.code, "not_allowed");
+    }
+    await ok(answer, 204);
+    room.alive = false;
+  }
+  toString = () => `deleteRoom(${this.a}, room ${this.k})`;
+}
+
+class SendToRoom implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly a: Name, readonly k: number) {}
+  check = (m: Readonly<Model>) => (m.sockets.get(this.a) ?? 0) > 0 && !!roomAt(m, this.k);
+  async run(m: Model, r: Real) {
+    const room = roomAt(m, this.k)!;
+    const answer = await r.sockets.get(this.a)![0].say(room.id, `${this.a} in room ${this.k}`);
+    if (!room.members.includes(this.a)) {
+      return assert.ok(answer.type === "error" && answer.code === "not_found");
+    }
+    assert.equal(answer.type, "ack");
+    const { id, seq } = answer as { id: number; seq: number };
+    r.sent.set(id, { seq, sender: this.a, members: { room: room.id } });
+  }
+  toString = () => `sendToRoom(${this.a}, room ${this.k})`;
+}
+
 // ---- invariants ----
 
 function latestView(socket: ChatSocket): Snapshot {
@@ -294,6 +477,14 @@ async function checkInvariants(m: Model, r: Real) {
       );
     }
     assert.deepEqual(
+      fresh.conversations.filter((c) => c.kind === "room").map((c) => [c.id, c.room?.role]),
+      m.rooms.filter((room) => room.alive && room.members.includes(name)).map((room) => [
+        room.id,
+        room.roles.get(name),
+      ]),
+      `${name}'s rooms and roles`,
+    );
+    assert.deepEqual(
       fresh.friends.map((f) => f.username).sort(),
       [...m.friends].filter((p) => p.split("|").includes(name)).map((p) =>
         p.split("|").find((x) => x !== name)
@@ -335,6 +526,7 @@ const names = fc.oneof(
   { arbitrary: fc.constantFrom(...NAMES), weight: 1 },
 );
 const two = fc.tuple(names, names);
+const room = fc.nat(MAX_ROOMS - 1);
 // Weighted towards what people mostly do: connect, talk, make friends.
 const commands = [
   { weight: 1, arbitrary: names.map((a) => checked(new Register(a))) },
@@ -353,6 +545,25 @@ const commands = [
   },
   { weight: 2, arbitrary: names.map((a) => checked(new Read(a))) },
   { weight: 1, arbitrary: fc.constant(checked(new Restart())) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(names, fc.constantFrom<Visibility>("private", "public", "public")).map((
+      [a, v],
+    ) => checked(new CreateRoom(a, v))),
+  },
+  { weight: 4, arbitrary: fc.tuple(two, room).map(([[a, b], k]) => checked(new Invite(a, b, k))) },
+  { weight: 3, arbitrary: fc.tuple(names, room).map(([a, k]) => checked(new JoinRoom(a, k))) },
+  { weight: 1, arbitrary: fc.tuple(names, room).map(([a, k]) => checked(new LeaveRoom(a, k))) },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(two, room).map(([[a, b], k]) => checked(new RemoveMember(a, b, k))),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(two, room).map(([[a, b], k]) => checked(new MakeAdmin(a, b, k))),
+  },
+  { weight: 1, arbitrary: fc.tuple(names, room).map(([a, k]) => checked(new DeleteRoom(a, k))) },
+  { weight: 3, arbitrary: fc.tuple(names, room).map(([a, k]) => checked(new SendToRoom(a, k))) },
 ];
 
 Deno.test({
@@ -382,6 +593,7 @@ Deno.test({
             friends: new Set(),
             blocks: new Set(),
             sockets: new Map(),
+            rooms: [],
           };
           try {
             for (const name of FOUNDERS) await new Register(name).run(model, real);

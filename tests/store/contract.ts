@@ -1,7 +1,7 @@
 // The store contract: what every backend guarantees, as sentences. Each backend's test file
 // calls storeContract with a way to open a fresh, empty store.
 import assert from "node:assert/strict";
-import type { NewMessage, Store, User } from "../../lib/store/types.ts";
+import type { NewMessage, NewRoom, RoomRow, Store, User } from "../../lib/store/types.ts";
 import { LOBBY_ID } from "../../lib/wire.ts";
 
 export type OpenFreshStore = () => Promise<
@@ -40,6 +40,21 @@ export function storeContract(
       } satisfies NewMessage,
     );
   const texts = (rows: { text: string }[]) => rows.map((row) => row.text);
+  const room = async (
+    store: Store,
+    owner: User,
+    fields: Partial<NewRoom> = {},
+    now = 10,
+  ): Promise<RoomRow> => {
+    const made = await store.rooms.create(
+      { name: "watercooler", topic: "", visibility: "private", createdBy: owner.id, ...fields },
+      now,
+    );
+    assert.ok(typeof made === "object", `created: ${made}`);
+    return made;
+  };
+  const roles = async (store: Store, roomId: number) =>
+    (await store.rooms.members(roomId)).map((m) => `${m.username}:${m.role}`);
 
   // ---- users ----
   it("a taken name gives null, and the first owner keeps it", async (store) => {
@@ -161,6 +176,7 @@ export function storeContract(
       id: first.id,
       kind: "direct",
       with: { id: alice.id, username: "alice" },
+      room: null,
     });
     assert.equal(await store.conversations.findFor(carol.id, first.id), null);
     assert.deepEqual((await store.conversations.listFor(carol.id)).map((c) => c.kind), ["lobby"]);
@@ -172,6 +188,307 @@ export function storeContract(
     assert.deepEqual(members?.members.map((m) => m.username).sort(), ["alice", "bob"]);
     assert.deepEqual(await store.conversations.members(LOBBY_ID), { kind: "lobby", members: [] });
     assert.equal(await store.conversations.members(9999), null);
+  });
+
+  // ---- rooms ----
+  it("creating a room makes its creator the owner and its only member", async (store) => {
+    const [alice] = await people(store, "alice");
+    const made = await room(store, alice, { name: "the five of us", topic: "plans" }, 42);
+    assert.deepEqual(made, {
+      id: made.id,
+      name: "the five of us",
+      topic: "plans",
+      visibility: "private",
+      createdBy: alice.id,
+      createdAt: 42,
+    });
+    assert.deepEqual(await store.rooms.find(made.id), made);
+    assert.deepEqual(await store.rooms.members(made.id), [
+      { id: alice.id, username: "alice", role: "owner", joinedAt: 42 },
+    ]);
+    assert.deepEqual(await store.conversations.findFor(alice.id, made.id), {
+      id: made.id,
+      kind: "room",
+      with: null,
+      room: { name: "the five of us", topic: "plans", visibility: "private", role: "owner" },
+    });
+    assert.deepEqual(await store.conversations.members(made.id), {
+      kind: "room",
+      members: [{ id: alice.id, username: "alice" }],
+    });
+    assert.equal(await store.reads.position(alice.id, made.id), 0);
+  });
+
+  it("a room is invisible to a non-member, public or private: findFor is null", async (store) => {
+    const [alice, bob] = await people(store, "alice", "bob");
+    const hidden = await room(store, alice);
+    const open = await room(store, alice, { name: "open", visibility: "public" });
+    for (const id of [hidden.id, open.id]) {
+      assert.equal(await store.conversations.findFor(bob.id, id), null);
+    }
+    assert.deepEqual((await store.conversations.listFor(bob.id)).map((c) => c.kind), ["lobby"]);
+    assert.deepEqual((await store.conversations.listFor(alice.id)).map((c) => c.id), [
+      LOBBY_ID,
+      hidden.id,
+      open.id,
+    ]);
+    assert.equal(await store.rooms.member(hidden.id, bob.id), null);
+    assert.deepEqual(await store.rooms.roomIdsOf(bob.id), []);
+    assert.deepEqual(await store.rooms.roomIdsOf(alice.id), [hidden.id, open.id]);
+  });
+
+  it("members are listed with their roles in the order they joined; adding one twice is one", async (store) => {
+    const [alice, bob, carol] = await people(store, "alice", "bob", "carol");
+    const made = await room(store, alice, {}, 10);
+    assert.equal(await store.rooms.add(made.id, carol.id, "member", 12), "added");
+    assert.equal(await store.rooms.add(made.id, bob.id, "admin", 11), "added"); // a clock back
+    assert.equal(await store.rooms.add(made.id, bob.id, "member", 13), "already_member");
+    assert.equal(await store.rooms.add(made.id, alice.id, "member", 13), "already_member");
+    assert.equal(await store.rooms.add(9999, bob.id, "member", 13), "no_room");
+    assert.deepEqual(await roles(store, made.id), ["alice:owner", "carol:member", "bob:admin"]);
+    const joined = (await store.rooms.members(made.id)).map((m) => m.joinedAt);
+    assert.deepEqual(joined, [10, 12, 13], "strictly increasing, whatever the clock said");
+    const seenByBob = await store.conversations.findFor(bob.id, made.id);
+    assert.equal(seenByBob?.room?.role, "admin");
+  });
+
+  it("a new member starts with the room read up to its latest message", async (store) => {
+    const [alice, bob] = await people(store, "alice", "bob");
+    const made = await room(store, alice);
+    await say(store, alice, made.id, "before bob came");
+    const { message } = await say(store, alice, made.id, "still before");
+    await store.rooms.add(made.id, bob.id, "member", 20);
+    assert.equal(await store.reads.position(bob.id, made.id), message.id);
+    assert.equal(await store.reads.unreadCount(bob.id, made.id, message.id, 10), 0);
+    assert.deepEqual(texts(await store.messages.history(bob.id, made.id, 1e15, 10)), [
+      "before bob came",
+      "still before",
+    ]);
+  });
+
+  it("a room's name and topic change, each alone or both", async (store) => {
+    const [alice] = await people(store, "alice");
+    const made = await room(store, alice, { name: "old", topic: "old topic" });
+    assert.equal((await store.rooms.update(made.id, { name: "new" }))?.topic, "old topic");
+    assert.equal((await store.rooms.update(made.id, { topic: "" }))?.name, "new");
+    const both = await store.rooms.update(made.id, { name: "both", topic: "changed" });
+    assert.deepEqual([both?.name, both?.topic], ["both", "changed"]);
+    assert.equal(await store.rooms.update(9999, { name: "nowhere" }), null);
+  });
+
+  it("roles change for admins and members; the owner's changes only by leaving", async (store) => {
+    const [alice, bob, carol] = await people(store, "alice", "bob", "carol");
+    const made = await room(store, alice);
+    await store.rooms.add(made.id, bob.id, "member", 11);
+    assert.equal(await store.rooms.setRole(made.id, bob.id, "admin"), true);
+    assert.equal(await store.rooms.setRole(made.id, alice.id, "member"), false);
+    assert.equal(await store.rooms.setRole(made.id, carol.id, "admin"), false, "not a member");
+    assert.deepEqual(await roles(store, made.id), ["alice:owner", "bob:admin"]);
+    assert.equal(await store.rooms.setRole(made.id, bob.id, "member"), true);
+    assert.deepEqual(await roles(store, made.id), ["alice:owner", "bob:member"]);
+  });
+
+  it("the last owner leaving makes the longest-standing admin the owner", async (store) => {
+    const [alice, bob, carol, dave] = await people(store, "alice", "bob", "carol", "dave");
+    const made = await room(store, alice, {}, 10);
+    await store.rooms.add(made.id, bob.id, "member", 11);
+    await store.rooms.add(made.id, carol.id, "admin", 12);
+    await store.rooms.add(made.id, dave.id, "admin", 13);
+    const departure = await store.rooms.leave(made.id, alice.id);
+    assert.deepEqual(departure, {
+      left: true,
+      newOwner: { id: carol.id, username: "carol", role: "owner", joinedAt: 12 },
+      deleted: false,
+    });
+    assert.deepEqual(await roles(store, made.id), ["bob:member", "carol:owner", "dave:admin"]);
+    assert.equal(await store.conversations.findFor(alice.id, made.id), null);
+  });
+
+  it("with no admin, the owner leaving makes the longest-standing member the owner", async (store) => {
+    const [alice, bob, carol] = await people(store, "alice", "bob", "carol");
+    const made = await room(store, alice, {}, 10);
+    await store.rooms.add(made.id, bob.id, "member", 10); // the same millisecond
+    await store.rooms.add(made.id, carol.id, "member", 10);
+    assert.equal((await store.rooms.leave(made.id, alice.id)).newOwner?.username, "bob");
+    const plain = await store.rooms.leave(made.id, carol.id);
+    assert.deepEqual(plain, { left: true, newOwner: null, deleted: false });
+    assert.deepEqual(await roles(store, made.id), ["bob:owner"]);
+    assert.deepEqual(await store.rooms.leave(made.id, carol.id), {
+      left: false,
+      newOwner: null,
+      deleted: false,
+    });
+  });
+
+  it("an empty room is deleted with its messages", async (store) => {
+    const [alice, bob] = await people(store, "alice", "bob");
+    const made = await room(store, alice);
+    await store.rooms.add(made.id, bob.id, "member", 11);
+    await say(store, bob, made.id, "bye");
+    await store.rooms.leave(made.id, bob.id);
+    const last = await store.rooms.leave(made.id, alice.id);
+    assert.deepEqual(last, { left: true, newOwner: null, deleted: true });
+    assert.equal(await store.rooms.find(made.id), null);
+    assert.equal(await store.conversations.members(made.id), null);
+    assert.deepEqual(await store.messages.history(alice.id, made.id, 1e15, 10), []);
+    assert.deepEqual(await store.rooms.members(made.id), []);
+  });
+
+  it("deleting a room takes its messages, members and read positions; its id is not given again", async (store) => {
+    const [alice, bob] = await people(store, "alice", "bob");
+    const made = await room(store, alice);
+    await store.rooms.add(made.id, bob.id, "member", 11);
+    const { message } = await say(store, bob, made.id, "soon gone");
+    await store.reads.markRead(alice.id, made.id, message.id);
+    assert.equal(await store.rooms.delete(made.id), true);
+    assert.equal(await store.rooms.delete(made.id), false);
+    assert.equal(await store.rooms.delete(LOBBY_ID), false, "the Lobby is not a room");
+    assert.equal(await store.rooms.find(made.id), null);
+    assert.equal(await store.reads.position(alice.id, made.id), null);
+    assert.equal(await store.messages.findByClientId(bob.id, message.clientId), null);
+    assert.deepEqual(await store.rooms.roomIdsOf(bob.id), []);
+    const next = await room(store, alice, { name: "again" });
+    assert.ok(next.id > made.id, `a new id (${next.id} after ${made.id})`);
+    assert.ok((await store.conversations.direct(alice.id, bob.id, 1)).id > next.id);
+  });
+
+  it("leaving forgets the read position: coming back starts read up to the latest", async (store) => {
+    const [alice, bob] = await people(store, "alice", "bob");
+    const made = await room(store, alice);
+    await store.rooms.add(made.id, bob.id, "member", 11);
+    await store.reads.markRead(bob.id, made.id, 1);
+    await store.rooms.leave(made.id, bob.id);
+    assert.equal(await store.reads.position(bob.id, made.id), null);
+    const { message } = await say(store, alice, made.id, "while bob was away");
+    await store.rooms.add(made.id, bob.id, "member", 12);
+    assert.equal(await store.reads.position(bob.id, made.id), message.id);
+  });
+
+  it("resume replays a room's messages only to its current members", async (store) => {
+    const [alice, bob, carol] = await people(store, "alice", "bob", "carol");
+    const made = await room(store, alice);
+    await store.rooms.add(made.id, bob.id, "member", 11);
+    await say(store, alice, made.id, "first");
+    await say(store, bob, LOBBY_ID, "in the lobby");
+    await say(store, bob, made.id, "second");
+    assert.deepEqual(texts(await store.messages.after(bob.id, 0, 10)), [
+      "first",
+      "in the lobby",
+      "second",
+    ]);
+    assert.deepEqual(texts(await store.messages.after(carol.id, 0, 10)), ["in the lobby"]);
+    await store.rooms.leave(made.id, bob.id);
+    assert.deepEqual(texts(await store.messages.after(bob.id, 0, 10)), ["in the lobby"]);
+    await store.rooms.add(made.id, carol.id, "member", 12);
+    assert.deepEqual(
+      texts(await store.messages.after(carol.id, 0, 10)),
+      ["first", "in the lobby", "second"],
+      "a member reads the room's past too",
+    );
+  });
+
+  it("history, latest and unread hide room messages from senders the reader blocked", async (store) => {
+    const [alice, bob, carol] = await people(store, "alice", "bob", "carol");
+    const made = await room(store, alice);
+    await store.rooms.add(made.id, bob.id, "member", 11);
+    await store.rooms.add(made.id, carol.id, "member", 12);
+    const start = (await store.reads.position(alice.id, made.id))!;
+    await say(store, carol, made.id, "carol speaks");
+    await say(store, bob, made.id, "bob speaks");
+    await store.blocks.block(alice.id, bob.id, 2);
+    assert.deepEqual(texts(await store.messages.history(alice.id, made.id, 1e15, 10)), [
+      "carol speaks",
+    ]);
+    assert.equal((await store.messages.latest(alice.id, made.id))?.text, "carol speaks");
+    assert.equal(await store.reads.unreadCount(alice.id, made.id, start, 10), 1);
+    assert.deepEqual(texts(await store.messages.after(alice.id, 0, 10)), ["carol speaks"]);
+    assert.equal((await store.messages.latest(carol.id, made.id))?.text, "bob speaks");
+  });
+
+  it("a full room admits nobody more, and a user in as many rooms as allowed joins no other", async (store) => {
+    const [alice, bob, carol] = await people(store, "alice", "bob", "carol");
+    const small = await room(store, alice);
+    const caps = { membersPerRoom: 2, roomsPerUser: 2 };
+    assert.equal(await store.rooms.add(small.id, bob.id, "member", 11, caps), "added");
+    assert.equal(await store.rooms.add(small.id, carol.id, "member", 12, caps), "room_full");
+    const other = await room(store, carol, { name: "other" });
+    const third = await room(store, carol, { name: "third" });
+    assert.equal(await store.rooms.add(other.id, bob.id, "member", 13, caps), "added");
+    assert.equal(await store.rooms.add(third.id, bob.id, "member", 14, caps), "too_many_rooms");
+    assert.equal(await store.rooms.countJoinedBy(bob.id), 2);
+    assert.deepEqual(await store.rooms.roomIdsOf(bob.id), [small.id, other.id]);
+  });
+
+  it("a creator at a cap creates nothing", async (store) => {
+    const [alice, bob] = await people(store, "alice", "bob");
+    const fields = { name: "r", topic: "", visibility: "private" as const, createdBy: alice.id };
+    await store.rooms.create(fields, 1, { createdPerUser: 2 });
+    const second = await store.rooms.create(fields, 2, { createdPerUser: 2 });
+    assert.equal(typeof second, "object");
+    assert.equal(
+      await store.rooms.create(fields, 3, { createdPerUser: 2 }),
+      "too_many_created",
+    );
+    assert.equal(await store.rooms.countCreatedBy(alice.id), 2);
+    await store.rooms.add((second as RoomRow).id, bob.id, "member", 4);
+    assert.equal(
+      await store.rooms.create({ ...fields, createdBy: bob.id }, 5, { roomsPerUser: 1 }),
+      "too_many_rooms",
+    );
+    assert.equal(await store.rooms.delete((second as RoomRow).id), true);
+    assert.equal(await store.rooms.countCreatedBy(alice.id), 1, "a deleted room counts no more");
+  });
+
+  it("joins racing each other cannot pass a cap together", async (store) => {
+    const names = Array.from({ length: 12 }, (_, i) => `user${i}`);
+    const [owner, ...others] = await people(store, "owner", ...names);
+    const made = await room(store, owner);
+    const caps = { membersPerRoom: 5 };
+    const results = await Promise.all(
+      others.map((user, i) => store.rooms.add(made.id, user.id, "member", 20 + i, caps)),
+    );
+    assert.equal(results.filter((r) => r === "added").length, 4);
+    assert.equal((await store.rooms.members(made.id)).length, 5);
+    assert.equal(await store.rooms.countMembers(made.id), 5);
+    assert.equal(await store.rooms.countMembers(9999), 0);
+  });
+
+  it("owners and admins leaving at once leave exactly one owner among those who stay", async (store) => {
+    const names = Array.from({ length: 8 }, (_, i) => `user${i}`);
+    const [owner, ...others] = await people(store, "owner", ...names);
+    const made = await room(store, owner);
+    for (const [i, user] of others.entries()) {
+      await store.rooms.add(made.id, user.id, i < 4 ? "admin" : "member", 20 + i);
+    }
+    const leaving = [owner, ...others.slice(0, 5)];
+    await Promise.all(leaving.map((user) => store.rooms.leave(made.id, user.id)));
+    const left = await store.rooms.members(made.id);
+    assert.deepEqual(left.map((m) => m.username), ["user5", "user6", "user7"]);
+    assert.deepEqual(left.map((m) => m.role), ["owner", "member", "member"]);
+  });
+
+  it("the directory lists public rooms by name or topic, with member counts, the fullest first", async (store) => {
+    const [alice, bob] = await people(store, "alice", "bob");
+    const chess = await room(store, alice, { name: "chess", visibility: "public" });
+    const books = await room(store, alice, {
+      name: "books",
+      topic: "Chess novels and more",
+      visibility: "public",
+    });
+    await room(store, alice, { name: "chess club (secret)" });
+    await room(store, alice, { name: "100% fun", visibility: "public" });
+    await store.rooms.add(books.id, bob.id, "member", 11);
+    const found = await store.rooms.listPublic("CHESS", 10);
+    assert.deepEqual(found.map((r) => [r.name, r.memberCount]), [["books", 2], ["chess", 1]]);
+    assert.deepEqual(found[1], { ...chess, memberCount: 1 });
+    assert.deepEqual((await store.rooms.listPublic("", 10)).map((r) => r.name), [
+      "books",
+      "100% fun",
+      "chess",
+    ]);
+    assert.deepEqual((await store.rooms.listPublic("0%", 10)).map((r) => r.name), ["100% fun"]);
+    assert.deepEqual(await store.rooms.listPublic("c_ess", 10), [], "_ is no wildcard");
+    assert.equal((await store.rooms.listPublic("", 2)).length, 2);
   });
 
   // ---- messages and the event sequence ----

@@ -5,7 +5,7 @@
 // never visible before a lower one (tests/store/postgres_test.ts shows a reader never misses one).
 import type { MessageStore, NewMessage, StoredMessage } from "../types.ts";
 import type { Sql } from "./db.ts";
-import { messageColumns, type MessageRecord, notBlocked, toMessage } from "./sql.ts";
+import { memberOf, messageColumns, type MessageRecord, notBlocked, toMessage } from "./sql.ts";
 
 type PendingInsert = {
   message: NewMessage;
@@ -91,7 +91,7 @@ export function pgMessages(sql: Sql): MessageStore {
       const rows = await sql<MessageRecord[]>`SELECT ${columns} FROM messages m
         JOIN users u ON u.id = m.sender_id JOIN conversations c ON c.id = m.conversation_id
         WHERE m.seq > ${afterSeq}
-        AND (c.kind = 'lobby' OR c.user_low = ${readerId} OR c.user_high = ${readerId})
+        AND ${memberOf(sql, readerId)}
         AND ${notBlocked(sql, readerId)} ORDER BY m.seq LIMIT ${limit}`;
       return rows.map(toMessage);
     },

@@ -1,6 +1,6 @@
 // The PostgreSQL schema's history. Append only: a released migration never changes. Its
 // versions are its own (the SQLite file has its own history); version 1 is the schema that
-// SQLite reached in its versions 1–3. Identities are BY DEFAULT so that a copy of a SQLite
+// SQLite reached in its versions 1–3, version 2 its version 4 (rooms). Identities are BY DEFAULT so that a copy of a SQLite
 // database (deno task migrate-to-postgres) keeps its ids.
 import type { Migration } from "../sqlite/migrations.ts";
 
@@ -85,6 +85,31 @@ export const PG_MIGRATIONS: readonly Migration[] = [
         last_seq bigint NOT NULL
       );
       INSERT INTO event_sequence (id, last_seq) VALUES (1, 0);
+    `,
+  },
+  {
+    version: 2,
+    name: "rooms",
+    sql: `
+      ALTER TABLE conversations DROP CONSTRAINT conversations_kind_check,
+        ADD CONSTRAINT conversations_kind_check CHECK (kind IN ('lobby', 'direct', 'room'));
+      CREATE TABLE rooms (
+        conversation_id bigint PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
+        name text NOT NULL,
+        topic text NOT NULL DEFAULT '',
+        visibility text NOT NULL CHECK (visibility IN ('private', 'public')),
+        created_by bigint REFERENCES users(id) ON DELETE SET NULL,
+        created_at bigint NOT NULL
+      );
+      CREATE INDEX rooms_by_creator ON rooms(created_by);
+      CREATE TABLE room_members (
+        conversation_id bigint NOT NULL REFERENCES rooms(conversation_id) ON DELETE CASCADE,
+        user_id bigint NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        role text NOT NULL CHECK (role IN ('owner', 'admin', 'member')),
+        joined_at bigint NOT NULL,
+        PRIMARY KEY (conversation_id, user_id)
+      );
+      CREATE INDEX room_members_by_user ON room_members(user_id);
     `,
   },
 ];

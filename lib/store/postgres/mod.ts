@@ -7,6 +7,7 @@ import { connect, migrate, type PgOptions } from "./db.ts";
 import { pgFriends } from "./friends.ts";
 import { pgMessages } from "./messages.ts";
 import { pgReads } from "./reads.ts";
+import { pgRooms } from "./rooms.ts";
 import { pgSessions } from "./sessions.ts";
 import { pgUsers } from "./users.ts";
 
@@ -25,6 +26,7 @@ export async function openPostgresStore(url: string, options: PgOptions = {}): P
     friends: pgFriends(sql),
     blocks: pgBlocks(sql),
     conversations: pgConversations(sql),
+    rooms: pgRooms(sql),
     messages: pgMessages(sql),
     reads: pgReads(sql),
     ping: async () => {

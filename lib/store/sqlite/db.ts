@@ -28,7 +28,11 @@ export function openDatabase(
   }
 }
 
-/** Runs each migration not yet applied, once, each inside its own transaction. */
+/**
+ * Runs each migration not yet applied, once, each inside its own transaction; one that
+ * rebuilds tables with foreign keys off, as https://sqlite.org/lang_altertable.html#otheralter
+ * describes (and then on again, as they were).
+ */
 export function migrate(db: Db, migrations: readonly Migration[]): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY,
@@ -48,11 +52,31 @@ export function migrate(db: Db, migrations: readonly Migration[]): void {
   );
   for (const migration of migrations) {
     if (migration.version <= current) continue;
-    transaction(db, () => {
-      db.exec(migration.sql);
-      record.run(migration.version, migration.name, Date.now());
-    });
+    const keysWere = foreignKeysOn(db);
+    if (migration.rebuildsTables) db.exec("PRAGMA foreign_keys = OFF");
+    try {
+      transaction(db, () => {
+        db.exec(migration.sql);
+        if (migration.rebuildsTables) checkForeignKeys(db, migration);
+        record.run(migration.version, migration.name, Date.now());
+      });
+    } finally {
+      if (migration.rebuildsTables && keysWere) db.exec("PRAGMA foreign_keys = ON");
+    }
   }
+}
+
+const foreignKeysOn = (db: Db) =>
+  (db.prepare("PRAGMA foreign_keys").get() as { foreign_keys: number }).foreign_keys === 1;
+
+/** With foreign keys off nothing enforced them: a reference the migration broke refuses it. */
+function checkForeignKeys(db: Db, migration: Migration) {
+  const broken = db.prepare("PRAGMA foreign_key_check").all();
+  if (broken.length === 0) return;
+  throw new Error(
+    `Migration ${migration.version} (${migration.name}) would break ${broken.length} references, ` +
+      `the first: ${JSON.stringify(broken[0])}`,
+  );
 }
 
 export function transaction<T>(db: Db, work: () => T): T {

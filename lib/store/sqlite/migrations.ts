@@ -1,6 +1,17 @@
 // The schema's history. Append only: a released migration never changes.
 /** One step of the schema, applied once, inside a transaction (see db.ts). */
-export type Migration = { version: number; name: string; sql: string };
+export type Migration = {
+  version: number;
+  name: string;
+  sql: string;
+  /**
+   * It rebuilds a table (SQLite cannot alter a CHECK): run it with foreign keys off, which can
+   * only be switched outside a transaction, so that dropping the old table does not delete
+   * (ON DELETE CASCADE) every row referring to it; a foreign key check refuses it before
+   * commit if it broke a reference. SQLite only: PostgreSQL alters constraints in place.
+   */
+  rebuildsTables?: boolean;
+};
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -92,6 +103,48 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE messages ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
       UPDATE messages SET seq = id;
       CREATE UNIQUE INDEX messages_by_seq ON messages(seq);
+    `,
+  },
+  {
+    version: 4,
+    name: "rooms",
+    // conversations.kind must admit 'room', and SQLite cannot alter a CHECK: the table is built
+    // again and the rows copied over. Without rebuildsTables, dropping the old table would
+    // delete every message and read position (ON DELETE CASCADE).
+    rebuildsTables: true,
+    sql: `
+      CREATE TABLE new_conversations (
+        -- AUTOINCREMENT: a deleted room's id is never handed out again.
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL CHECK (kind IN ('lobby', 'direct', 'room')),
+        -- For a direct conversation: its two members, lower id first.
+        user_low INTEGER REFERENCES users(id) ON DELETE CASCADE,
+        user_high INTEGER REFERENCES users(id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        UNIQUE (user_low, user_high)
+      ) STRICT;
+      INSERT INTO new_conversations (id, kind, user_low, user_high, created_at)
+        SELECT id, kind, user_low, user_high, created_at FROM conversations;
+      DROP TABLE conversations;
+      ALTER TABLE new_conversations RENAME TO conversations;
+      CREATE INDEX conversations_high ON conversations(user_high);
+      CREATE TABLE rooms (
+        conversation_id INTEGER PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        topic TEXT NOT NULL DEFAULT '',
+        visibility TEXT NOT NULL CHECK (visibility IN ('private', 'public')),
+        created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX rooms_by_creator ON rooms(created_by);
+      CREATE TABLE room_members (
+        conversation_id INTEGER NOT NULL REFERENCES rooms(conversation_id) ON DELETE CASCADE,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        role TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'member')),
+        joined_at INTEGER NOT NULL,
+        PRIMARY KEY (conversation_id, user_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX room_members_by_user ON room_members(user_id);
     `,
   },
 ];

@@ -8,6 +8,7 @@ import { type Db, openDatabase } from "./db.ts";
 import { sqliteFriends } from "./friends.ts";
 import { sqliteMessages } from "./messages.ts";
 import { sqliteReads } from "./reads.ts";
+import { sqliteRooms } from "./rooms.ts";
 import { sqliteSessions } from "./sessions.ts";
 import { sqliteUsers } from "./users.ts";
 
@@ -37,6 +38,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     friends: sqliteFriends(db),
     blocks: sqliteBlocks(db),
     conversations: sqliteConversations(db),
+    rooms: sqliteRooms(db),
     messages: sqliteMessages(db),
     reads: sqliteReads(db),
     ping: () => {

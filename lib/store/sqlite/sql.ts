@@ -1,5 +1,4 @@
 // What the SQLite store parts share: row shapes, fragments of SQL, and the async wrapper.
-import { LOBBY_ID } from "../../wire.ts";
 import type { MessageRow, User } from "../types.ts";
 
 export type MessageRecord = {
@@ -30,12 +29,16 @@ export const asUsers = (rows: unknown[]): User[] =>
 export const MESSAGE_COLUMNS =
   `m.id, m.seq, m.conversation_id, m.sender_id, u.username AS sender_name, m.client_id, m.body, m.created_at`;
 
-// A reader never sees Lobby messages from someone they blocked (direct history stays).
-export const NOT_BLOCKED = `(m.conversation_id != ${LOBBY_ID} OR NOT EXISTS (
-  SELECT 1 FROM blocks b WHERE b.blocker_id = :reader AND b.blocked_id = m.sender_id))`;
+// A reader never sees Lobby or room messages from someone they blocked (direct history stays).
+// The block is looked up first: without one, the conversation's kind is not needed.
+export const NOT_BLOCKED = `(NOT EXISTS (
+    SELECT 1 FROM blocks b WHERE b.blocker_id = :reader AND b.blocked_id = m.sender_id)
+  OR EXISTS (SELECT 1 FROM conversations dc WHERE dc.id = m.conversation_id AND dc.kind = 'direct'))`;
 
-// Conversations a user is in: the Lobby, and direct ones naming them.
-export const MEMBER_OF = "(c.kind = 'lobby' OR c.user_low = :reader OR c.user_high = :reader)";
+// Conversations a user is in: the Lobby, direct ones naming them, rooms they are a member of.
+export const MEMBER_OF = `(c.kind = 'lobby' OR c.user_low = :reader OR c.user_high = :reader
+  OR (c.kind = 'room' AND EXISTS (
+    SELECT 1 FROM room_members rm WHERE rm.conversation_id = c.id AND rm.user_id = :reader)))`;
 
 export const ok = Promise.resolve();
 

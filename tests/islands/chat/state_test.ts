@@ -295,3 +295,58 @@ Deno.test("friends, presence and status frames update the snapshot as applyEvent
   assert.deepEqual(state.snapshot.value!.incoming, [bob]);
   assert.deepEqual(state.apply({ type: "pong" }), []);
 });
+
+// ---- rooms ----
+
+const ROOM = 9;
+const watercooler = {
+  id: ROOM,
+  kind: "room" as const,
+  with: null,
+  room: { name: "watercooler", topic: "", visibility: "private" as const, role: "member" as const },
+  lastReadId: 0,
+  unread: 0,
+  latest: null,
+};
+const roomOf = (state: ReturnType<typeof createChatState>) =>
+  state.snapshot.value!.conversations.find((c) => c.id === ROOM);
+
+Deno.test("joining a room adds it and loads its latest history, which may hold messages that came first", () => {
+  const { state } = alicesPage();
+  const effects = state.apply({ type: "room_joined", conversation: watercooler });
+  assert.deepEqual(roomOf(state), watercooler);
+  assert.deepEqual(effects, [{ type: "load_history", conversationId: ROOM }]);
+});
+
+Deno.test("a room's new name, topic and the reader's own new role show in the snapshot", () => {
+  const { state } = alicesPage();
+  state.apply({ type: "room_joined", conversation: watercooler });
+  state.apply({ type: "room_updated", conversationId: ROOM, name: "kitchen", topic: "tea" });
+  const member = { ...alice, role: "admin" as const, joinedAt: 1 };
+  state.apply({ type: "room_member", conversationId: ROOM, change: "role", member });
+  state.apply({
+    type: "room_member",
+    conversationId: ROOM,
+    change: "role",
+    member: { ...bob, role: "owner", joinedAt: 1 },
+  });
+  assert.deepEqual(roomOf(state)?.room, {
+    name: "kitchen",
+    topic: "tea",
+    visibility: "private",
+    role: "admin",
+  });
+});
+
+Deno.test("a room left goes from the snapshot and its messages; the open one gives way to the Lobby", () => {
+  const { state } = alicesPage();
+  state.apply({ type: "room_joined", conversation: watercooler });
+  state.setHistory(ROOM, [message(5, bob, ROOM)], false);
+  state.activeId.value = ROOM;
+  state.apply({ type: "room_left", conversationId: ROOM, reason: "removed" });
+  assert.equal(roomOf(state), undefined);
+  assert.equal(state.messages.value.has(ROOM), false);
+  assert.equal(state.activeId.value, LOBBY_ID);
+  state.apply({ type: "conversation", conversation: watercooler });
+  assert.equal(roomOf(state), undefined, "a late view of a room left does not bring it back");
+});

@@ -6,6 +6,7 @@ import {
   openDatabase,
   SchemaTooNewError,
 } from "../../../lib/store/sqlite/db.ts";
+import { MIGRATIONS } from "../../../lib/store/sqlite/migrations.ts";
 
 async function tempPath() {
   return `${await Deno.makeTempDir({ prefix: "ugochat-db-" })}/test.db`;
@@ -57,6 +58,92 @@ Deno.test("a failing migration leaves nothing half-applied", async () => {
   const db = new DatabaseSync(path);
   assert.equal(db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'a'").get()!.n, 0);
   assert.equal(db.prepare("SELECT COUNT(*) AS n FROM schema_migrations").get()!.n, 0);
+  db.close();
+});
+
+const parentAndChild: Migration = {
+  version: 1,
+  name: "parent and child",
+  sql: `CREATE TABLE parent (id INTEGER PRIMARY KEY, kind TEXT CHECK (kind IN ('a'))) STRICT;
+    CREATE TABLE child (parent_id INTEGER NOT NULL REFERENCES parent(id) ON DELETE CASCADE) STRICT;
+    INSERT INTO parent VALUES (1, 'a'); INSERT INTO child VALUES (1), (1);`,
+};
+const rebuildParent = (sql: string): Migration => ({
+  version: 2,
+  name: "rebuild parent",
+  rebuildsTables: true,
+  sql:
+    `CREATE TABLE new_parent (id INTEGER PRIMARY KEY, kind TEXT CHECK (kind IN ('a', 'b'))) STRICT;
+    ${sql}
+    DROP TABLE parent;
+    ALTER TABLE new_parent RENAME TO parent;`,
+});
+
+Deno.test("a migration that rebuilds a table runs with foreign keys off: its drop deletes no child rows", async () => {
+  const path = await tempPath();
+  openDatabase(path, [parentAndChild]).close();
+  const db = openDatabase(path, [
+    parentAndChild,
+    rebuildParent("INSERT INTO new_parent SELECT * FROM parent;"),
+  ]);
+  assert.equal(db.prepare("SELECT COUNT(*) AS n FROM child").get()!.n, 2, "no cascade");
+  db.exec("INSERT INTO parent VALUES (2, 'b')"); // the new CHECK holds
+  assert.equal(db.prepare("PRAGMA foreign_keys").get()!.foreign_keys, 1, "on again");
+  db.exec("DELETE FROM parent WHERE id = 1");
+  assert.equal(db.prepare("SELECT COUNT(*) AS n FROM child").get()!.n, 0, "and enforced");
+  db.close();
+});
+
+Deno.test("a rebuild that breaks a reference is rolled back, and foreign keys are on again", async () => {
+  const path = await tempPath();
+  const db = openDatabase(path, [parentAndChild]);
+  assert.throws(
+    () => migrate(db, [parentAndChild, rebuildParent("-- forgets to copy the rows")]),
+    /would break 2 references/,
+  );
+  assert.equal(db.prepare("SELECT COUNT(*) AS n FROM parent").get()!.n, 1, "the old table stays");
+  assert.equal(db.prepare("SELECT COUNT(*) AS n FROM child").get()!.n, 2);
+  assert.equal(db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get()!.v, 1);
+  assert.equal(db.prepare("PRAGMA foreign_keys").get()!.foreign_keys, 1);
+  db.close();
+});
+
+Deno.test("migrating a database from before rooms keeps every message, read position and the Lobby", async () => {
+  const path = await tempPath();
+  const before = openDatabase(path, MIGRATIONS.filter((m) => m.version <= 3));
+  before.exec(`
+    INSERT INTO users (id, username, password_hash, created_at) VALUES (1, 'alice', 'h', 1), (2, 'bob', 'h', 1);
+    INSERT INTO conversations (id, kind, user_low, user_high, created_at) VALUES (2, 'direct', 1, 2, 5);
+    INSERT INTO messages (id, conversation_id, sender_id, client_id, body, created_at, seq)
+      VALUES (1, 1, 1, 'c1', 'hello lobby', 6, 1), (2, 2, 2, 'c2', 'hello alice', 7, 2);
+    INSERT INTO read_positions (user_id, conversation_id, last_read_id) VALUES (1, 1, 1), (1, 2, 2);
+  `);
+  before.close();
+  const db = openDatabase(path);
+  const rows = (sql: string) => db.prepare(sql).all().map((row) => ({ ...row }));
+  assert.deepEqual(rows("SELECT id, kind, user_low, user_high FROM conversations ORDER BY id"), [
+    { id: 1, kind: "lobby", user_low: null, user_high: null },
+    { id: 2, kind: "direct", user_low: 1, user_high: 2 },
+  ]);
+  assert.deepEqual(rows("SELECT id, conversation_id, body FROM messages ORDER BY id"), [
+    { id: 1, conversation_id: 1, body: "hello lobby" },
+    { id: 2, conversation_id: 2, body: "hello alice" },
+  ]);
+  assert.deepEqual(rows("SELECT conversation_id, last_read_id FROM read_positions ORDER BY 1"), [
+    { conversation_id: 1, last_read_id: 1 },
+    { conversation_id: 2, last_read_id: 2 },
+  ]);
+  assert.deepEqual(rows("PRAGMA foreign_key_check"), []);
+  assert.equal(db.prepare("PRAGMA foreign_keys").get()!.foreign_keys, 1);
+  db.exec("INSERT INTO conversations (kind, created_at) VALUES ('room', 8)");
+  assert.ok(
+    (db.prepare("SELECT MAX(id) AS id FROM conversations").get()!.id as number) > 2,
+    "new conversations come after the copied ones",
+  );
+  assert.throws(() => db.exec("INSERT INTO conversations (kind, created_at) VALUES ('nope', 8)"));
+  // The references still lead to the new table: deleting a conversation takes its messages.
+  db.exec("DELETE FROM conversations WHERE id = 2");
+  assert.deepEqual(rows("SELECT id FROM messages"), [{ id: 1 }]);
   db.close();
 });
 
