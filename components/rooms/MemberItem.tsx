@@ -46,7 +46,7 @@ export function MemberItem(
           ref={menu.toggle}
           type="button"
           class="menu-toggle"
-          aria-label={`More actions for ${member.username}`}
+          aria-label={`Member actions for ${member.username}`}
           aria-haspopup="true"
           aria-expanded={menu.step !== "closed"}
           aria-controls={menuId}
@@ -61,7 +61,7 @@ export function MemberItem(
           ref={menu.box}
           class="menu"
           role="group"
-          aria-label={`Actions for ${member.username}`}
+          aria-label={`In the room: ${member.username}`}
           onKeyDown={menu.onKeyDown}
         >
           {menu.step === "open"

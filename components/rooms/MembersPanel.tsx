@@ -58,8 +58,11 @@ export function MembersPanel(props: { store: ChatStore; roomId: number; room: Ro
         <h2 id="members-heading">
           Members{members && ` (${members.length})`}
         </h2>
-        <button type="button" class="members-close" onClick={close}>Close</button>
+        <button type="button" class="members-close" aria-label="Close members" onClick={close}>
+          Close
+        </button>
       </div>
+      {props.room.topic && <p class="members-topic">{props.room.topic}</p>}
       {error && <p class="field-error" role="alert">Members could not be loaded: {error}</p>}
       {!members && !error && <p class="muted">Loading…</p>}
       <ul class="members" aria-label={`Members of ${props.room.name}`}>

@@ -56,7 +56,7 @@ export function NewRoomDialog(props: { store: ChatStore; onClose: () => void }) 
               name="visibility"
               checked={visibility === "private"}
               onChange={() => setVisibility("private")}
-            />{" "}
+            />
             Private: only people you invite
           </label>
           <label>
@@ -65,7 +65,7 @@ export function NewRoomDialog(props: { store: ChatStore; onClose: () => void }) 
               name="visibility"
               checked={visibility === "public"}
               onChange={() => setVisibility("public")}
-            />{" "}
+            />
             Public: listed in Browse rooms, anyone can join
           </label>
         </fieldset>

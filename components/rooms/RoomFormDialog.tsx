@@ -25,7 +25,9 @@ export function RoomFormDialog(
   },
 ) {
   const { store, form, roomId, room } = props;
-  const [text, setText] = useState(form === "rename_room" ? room.name : room.topic);
+  const [text, setText] = useState(
+    form === "rename_room" ? room.name : form === "room_topic" ? room.topic : "",
+  );
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
   async function submit(e: Event) {
@@ -60,9 +62,11 @@ export function RoomFormDialog(
             )}
           <p id="room-field-error" class="field-error" role="alert">{error}</p>
         </div>
-        <button type="submit" class="primary" disabled={busy || (form === "invite" && !text)}>
-          {form === "invite" ? "Invite" : "Save"}
-        </button>
+        {(form !== "invite" || text) && ( // nobody to invite: nothing to press
+          <button type="submit" class="primary" disabled={busy}>
+            {form === "invite" ? "Invite" : "Save"}
+          </button>
+        )}
       </form>
     </Dialog>
   );

@@ -49,6 +49,8 @@ Deno.test(
     await header(bob.page).filter({ hasText: "# watercooler" }).waitFor();
     await say(bob.page, "hello room");
     await log(alice.page).getByText("hello room").waitFor();
+    await alice.page.getByLabel("Message", { exact: true }).pressSequentially("wel");
+    await bob.page.getByText("alice is typing…").waitFor();
     await say(alice.page, "welcome bob");
     await log(bob.page).getByText("welcome bob").waitFor();
     await alice.page.getByRole("button", { name: /^# Lobby/ }).click();
@@ -198,7 +200,11 @@ Deno.test(
     await roomLink(alice.page, "attic").click();
     await alice.page.getByRole("button", { name: "Members" }).click();
     const panel = alice.page.getByRole("complementary", { name: /^Members/ });
-    await panel.getByRole("button", { name: "More actions for bob" }).click();
+    await panel.getByRole("button", { name: "Member actions for bob" }).click();
+    await panel.getByRole("button", { name: "Make admin" }).click();
+    await panel.getByRole("listitem").filter({ hasText: "bob" }).getByText("admin, online")
+      .waitFor();
+    await panel.getByRole("button", { name: "Member actions for bob" }).click();
     await panel.getByRole("button", { name: "Remove from room…" }).click();
     await panel.getByText("Remove bob from the room?").waitFor();
     await panel.getByRole("button", { name: "Remove", exact: true }).click();
