@@ -31,14 +31,19 @@ export function MembersPanel(props: { store: ChatStore; roomId: number; room: Ro
     const timer = setInterval(() => setNow(Date.now()), PRESENCE_REFRESH_MS);
     return () => clearInterval(timer);
   }, []);
+  const behind = useRef<HTMLElement[]>([]);
+  const uncover = () => behind.current.forEach((el) => (el.inert = false));
   useEffect(() => {
-    const behind = document.querySelectorAll<HTMLElement>(
-      ".topbar, main.conversation > :not(.members-panel)",
-    );
-    behind.forEach((el) => (el.inert = narrow));
-    return () => behind.forEach((el) => (el.inert = false));
+    behind.current = [
+      ...document.querySelectorAll<HTMLElement>(
+        ".topbar, main.conversation > :not(.members-panel)",
+      ),
+    ];
+    behind.current.forEach((el) => (el.inert = narrow));
+    return uncover;
   }, [narrow]);
   const close = () => {
+    uncover(); // first, or the toggle could not take the focus
     store.membersOpen.value = false;
     document.querySelector<HTMLElement>(".members-toggle")?.focus();
   };

@@ -38,6 +38,8 @@ export type DialogName =
   | "room_topic"
   | "invite";
 
+const ROOM_DIALOGS = new Set<DialogName | null>(["rename_room", "room_topic", "invite"]);
+
 /** What the server rendered for the open conversation. */
 export type ConversationPart = {
   me: UserView;
@@ -187,7 +189,11 @@ export function createChatState(now: () => number = Date.now) {
         }
         if (snapshot.value) snapshot.value = applyEvent(snapshot.value, frame);
         state.messages.value = withoutConversation(state.messages.value, frame.conversationId);
-        if (state.activeId.value === frame.conversationId) state.activeId.value = LOBBY_ID;
+        if (state.activeId.value === frame.conversationId) {
+          state.activeId.value = LOBBY_ID;
+          state.membersOpen.value = false;
+          if (ROOM_DIALOGS.has(state.dialog.value)) state.dialog.value = null; // it was for this room
+        }
         return [];
       }
       case "room_member":

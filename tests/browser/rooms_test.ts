@@ -244,3 +244,36 @@ Deno.test(
     assert.deepEqual([...alice.errors, ...bob.errors], []);
   },
 );
+
+Deno.test(
+  "at phone width the members panel is a drawer: the page behind is inert while it is open, Escape gives focus back",
+  browserTest,
+  async () => {
+    await using server = await startTestServer();
+    await using browser = await launchBrowser();
+    const alice = await registerInBrowser(browser, server.origin, "alice", {
+      width: 390,
+      height: 800,
+    });
+    const { page } = alice;
+    const room = await createRoomApi(await apiAs(server.origin, "alice"), "attic");
+    await page.getByRole("button", { name: "Friends" }).click();
+    await roomLink(page, "attic").click();
+    await header(page).filter({ hasText: "# attic" }).waitFor();
+    await page.getByRole("button", { name: "Members" }).click();
+    const panel = page.getByRole("complementary", { name: /^Members/ });
+    await panel.getByRole("heading", { name: "Members (1)" }).waitFor();
+    const inert = (selector: string) =>
+      page.locator(selector).evaluate((el) => el.closest("[inert]") !== null);
+    assert.equal(await inert(".composer textarea"), true, "the composer is behind the drawer");
+    assert.equal(await inert(".members-close"), false);
+    assert.equal(await page.evaluate(() => document.activeElement?.className), "members-close");
+    await assertAccessible(page, "members drawer");
+    await page.keyboard.press("Escape");
+    await panel.waitFor({ state: "detached" });
+    assert.equal(await inert(".composer textarea"), false);
+    assert.equal(await page.evaluate(() => document.activeElement?.className), "members-toggle");
+    assert.equal(page.url(), `${server.origin}/#c${room.id}`);
+    assert.deepEqual(alice.errors, []);
+  },
+);
