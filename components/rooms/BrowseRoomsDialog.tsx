@@ -5,6 +5,7 @@ import * as api from "../../islands/chat/api.ts";
 import type { ChatStore } from "../../islands/chat/store.ts";
 import type { RoomView } from "../../lib/wire.ts";
 import { Dialog } from "../Dialog.tsx";
+import { enterRoom } from "./enterRoom.ts";
 
 const SEARCH_PAUSE_MS = 200; // one request when the typing pauses, not one per key
 
@@ -29,7 +30,7 @@ export function BrowseRoomsDialog(props: { store: ChatStore; onClose: () => void
     const joined = room.role ? { ok: true as const } : await api.joinRoom(room.id);
     if (!joined.ok) return setError(`Join ${room.name} failed: ${joined.message}`);
     props.onClose();
-    void props.store.open(room.id);
+    enterRoom(props.store, room.id);
   }
   return (
     <Dialog title="Browse rooms" onClose={props.onClose}>

@@ -5,6 +5,7 @@ import * as api from "../../islands/chat/api.ts";
 import type { ChatStore } from "../../islands/chat/store.ts";
 import { MAX_ROOM_NAME_CHARS, MAX_ROOM_TOPIC_CHARS, type RoomVisibility } from "../../lib/wire.ts";
 import { Dialog } from "../Dialog.tsx";
+import { enterRoom } from "./enterRoom.ts";
 
 export function NewRoomDialog(props: { store: ChatStore; onClose: () => void }) {
   const [name, setName] = useState("");
@@ -20,7 +21,7 @@ export function NewRoomDialog(props: { store: ChatStore; onClose: () => void }) 
     setBusy(false);
     if (!made.ok) return setError(made.message);
     props.onClose();
-    void props.store.open(made.value.id);
+    enterRoom(props.store, made.value.id);
   }
   return (
     <Dialog title="New room" onClose={props.onClose}>

@@ -157,6 +157,7 @@ Deno.test(
     await page.keyboard.press("Enter");
     await dialog.waitFor({ state: "detached" });
     await roomLink(page, "xxx").filter({ hasText: "public" }).waitFor();
+    await page.locator(".composer textarea:focus").waitFor(); // ready to say something there
     await page.locator(".room-topic").filter({ hasText: "plans" }).waitFor();
 
     await page.getByRole("button", { name: "Room actions" }).focus();
