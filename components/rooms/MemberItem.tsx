@@ -8,6 +8,8 @@ import { useMenu } from "./useMenu.ts";
 
 type Step = "open" | "remove";
 
+const DOT: Record<string, string> = { online: "online", "presence unknown": "unknown" };
+
 export function MemberItem(
   props: {
     roomId: number;
@@ -30,9 +32,7 @@ export function MemberItem(
   const menuId = `member-menu-${member.id}`;
   return (
     <li class="member">
-      {presence && (
-        <span class={`dot ${presence === "online" ? "online" : "offline"}`} aria-hidden="true" />
-      )}
+      {presence && <span class={`dot ${DOT[presence] ?? "offline"}`} aria-hidden="true" />}
       <span class="member-name">
         {member.username}
         {member.id === props.meId && <span class="muted">(you)</span>}

@@ -17,7 +17,10 @@ export function MembersPanel(props: { store: ChatStore; roomId: number; room: Ro
   const [now, setNow] = useState(Date.now());
   const panel = useRef<HTMLElement>(null);
   const narrow = useNarrow();
+  // Back from a lost connection, the list may have missed changes: ask again.
+  const live = store.connection.value === "live";
   useEffect(() => {
+    if (!live) return;
     let current = true;
     void api.roomMembers(roomId).then((list) => {
       if (!current) return;
@@ -25,7 +28,7 @@ export function MembersPanel(props: { store: ChatStore; roomId: number; room: Ro
       if (list.ok) store.members.value = { conversationId: roomId, members: list.value };
     });
     return () => void (current = false);
-  }, [roomId]);
+  }, [roomId, live]);
   useEffect(() => {
     panel.current?.querySelector<HTMLElement>(".members-close")?.focus();
     const timer = setInterval(() => setNow(Date.now()), PRESENCE_REFRESH_MS);
@@ -78,7 +81,7 @@ export function MembersPanel(props: { store: ChatStore; roomId: number; room: Ro
             member={member}
             myRole={props.room.role}
             meId={meId}
-            presence={memberPresence(member, friends, now)}
+            presence={memberPresence(member, friends, live ? now : null, live)}
           />
         ))}
       </ul>

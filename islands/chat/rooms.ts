@@ -41,15 +41,18 @@ export function invitable(friends: UserView[], members: RoomMemberView[]): UserV
 
 /**
  * A member's presence as text, only for a friend (for anyone else, nothing at all: presence is
- * for friends only). The snapshot's friends are live, so they win over the list's answer.
+ * for friends only). The snapshot's friends are live, so they win over the list's answer; with
+ * the connection lost, what was last seen may be stale, and it says so.
  */
 export function memberPresence(
   member: UserView,
   friends: FriendView[],
   now: number | null,
+  live = true,
 ): string | null {
   const friend = friends.find((f) => f.id === member.id);
-  return friend ? presenceText(friend, now) : null;
+  if (!friend) return null;
+  return live ? presenceText(friend, now) : "presence unknown"; // cut off, it may be stale
 }
 
 /** Renaming, the topic and inviting into a private room are for the owner and admins. */

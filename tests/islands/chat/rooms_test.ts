@@ -72,6 +72,8 @@ Deno.test("presence shows for a friend, and for anyone else not at all (not even
   assert.equal(memberPresence(bob, friends, 0), "online");
   assert.equal(memberPresence(carol, friends, 0), "offline");
   assert.equal(memberPresence(alice, friends, 0), null);
+  assert.equal(memberPresence(bob, friends, 0, false), "presence unknown", "cut off");
+  assert.equal(memberPresence(alice, friends, 0, false), null);
 });
 
 Deno.test("the owner removes anyone, an admin plain members only, nobody themselves", () => {
