@@ -1,9 +1,10 @@
-// Rooms in Chromium, taken away and run: removals, leaving, deleting, and the members panel at
-// phone width.
+// Rooms in Chromium, taken away and run: removals, leaving, deleting, a refused rename, older
+// history, and the members panel at phone width.
 import assert from "node:assert/strict";
 import { assertAccessible } from "../helpers/axe.ts";
 import { browserTest, launchBrowser } from "../helpers/browser.ts";
-import { befriendInBrowser, registerInBrowser } from "../helpers/chat_page.ts";
+import { befriendInBrowser, log, registerInBrowser } from "../helpers/chat_page.ts";
+import { people } from "../helpers/people.ts";
 import {
   apiAs,
   createRoomApi,
@@ -112,6 +113,39 @@ Deno.test(
     assert.equal(await inert(".composer textarea"), false);
     assert.equal(await page.evaluate(() => document.activeElement?.className), "members-toggle");
     assert.equal(page.url(), `${server.origin}/#c${room.id}`);
+    assert.deepEqual(alice.errors, []);
+  },
+);
+
+Deno.test(
+  "a room's older history loads at the top, and a rename the server refuses says why by the field",
+  browserTest,
+  async () => {
+    await using server = await startTestServer({ MESSAGES_PER_10S: "1000" });
+    await using browser = await launchBrowser();
+    const alice = await registerInBrowser(browser, server.origin, "alice");
+    const { carol } = await people(server, "carol");
+    const room = await createRoomApi(await apiAs(server.origin, "alice"), "archive", "public");
+    await (await carol.post(`/api/rooms/${room.id}/join`)).body?.cancel();
+    await using socket = await carol.chat();
+    for (let i = 1; i <= 60; i++) await socket.say(room.id, `archive line ${i}`);
+    await roomLink(alice.page, "archive").click();
+    await log(alice.page).getByText("archive line 60", { exact: true }).waitFor();
+    await alice.page.keyboard.press("Escape"); // marks it read
+    await roomLink(alice.page, "archive").locator(".badge").waitFor({ state: "detached" });
+    await alice.page.reload(); // all read now: the room opens on its newest page only
+    await alice.page.locator("main.conversation[data-connection=live]").waitFor();
+    await log(alice.page).getByText("archive line 60", { exact: true }).waitFor();
+    assert.equal(await log(alice.page).getByText("archive line 1", { exact: true }).count(), 0);
+    await log(alice.page).evaluate((el) => (el.scrollTop = 0));
+    await log(alice.page).getByText("archive line 1", { exact: true }).waitFor();
+
+    await roomAction(alice.page, "Rename…");
+    const rename = alice.page.getByRole("dialog", { name: "Rename the room" });
+    await rename.getByLabel("Name").fill("   ");
+    await rename.getByRole("button", { name: "Save" }).click();
+    await rename.getByRole("alert").filter({ hasText: /./ }).waitFor();
+    assert.equal(await rename.getByLabel("Name").getAttribute("aria-invalid"), "true");
     assert.deepEqual(alice.errors, []);
   },
 );
