@@ -1,5 +1,6 @@
 import ConversationPane from "../islands/ConversationPane.tsx";
 import FriendsPanel from "../islands/FriendsPanel.tsx";
+import RoomDialogs from "../islands/RoomDialogs.tsx";
 import { LOBBY_ID, type MessageView, type Snapshot } from "../lib/wire.ts";
 
 export function ChatPage(
@@ -23,6 +24,7 @@ export function ChatPage(
         messages={props.lobby}
         hasMore={props.hasMore}
       />
+      <RoomDialogs />
     </div>
   );
 }

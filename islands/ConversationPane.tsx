@@ -9,8 +9,9 @@ import { MessageLog } from "../components/conversation/MessageLog.tsx";
 import { TypingLine } from "../components/conversation/TypingLine.tsx";
 import { nameOf } from "../components/friends/ConversationList.tsx";
 import { useMounted } from "../components/LocalTime.tsx";
+import { MembersPanel } from "../components/rooms/MembersPanel.tsx";
+import { RoomHeader } from "../components/rooms/RoomHeader.tsx";
 import { island } from "../lib/islands.tsx";
-import { LOBBY_ID } from "../lib/wire.ts";
 import { isStandIn } from "./chat/direct.ts";
 import type { ConversationPart } from "./chat/state.ts";
 import { newElsewhere } from "./chat/unread.ts";
@@ -49,9 +50,16 @@ function ConversationPane(props: ConversationPart & { title: string }) {
     : store.historyError.value;
   const profile = store.profile.value;
   const closeDialog = () => (store.dialog.value = null);
+  const room = mounted ? conversation?.room : undefined;
+  const membersOpen = room && store.membersOpen.value;
+  const direct = conversation?.kind === "direct" || store.unopened.value.has(activeId);
 
   return (
-    <main class="conversation" data-ready={mounted ? "" : undefined} data-connection={connection}>
+    <main
+      class={`conversation${membersOpen ? " members-open" : ""}`}
+      data-ready={mounted ? "" : undefined}
+      data-connection={connection}
+    >
       <header class="conversation-header">
         <button
           type="button"
@@ -67,8 +75,17 @@ function ConversationPane(props: ConversationPart & { title: string }) {
             </span>
           )}
         </button>
-        <h1>{activeId === LOBBY_ID ? `# ${title}` : `@ ${title}`}</h1>
+        <h1>{direct ? `@ ${title}` : `# ${title}`}</h1>
+        {room && <RoomHeader store={store} roomId={activeId} room={room} />}
       </header>
+      <div class="notice-region" role="status">
+        {mounted && store.notice.value && (
+          <p class="banner">
+            {store.notice.value}{" "}
+            <button type="button" onClick={() => (store.notice.value = null)}>Dismiss</button>
+          </p>
+        )}
+      </div>
       {mounted && connection === "reconnecting" && (
         <p class="banner" role="status">
           Reconnecting… your messages will be sent when the connection is back.
@@ -98,6 +115,7 @@ function ConversationPane(props: ConversationPart & { title: string }) {
       <FailedBar store={store} pending={pending} />
       <TypingLine store={store} conversationId={activeId} />
       <Composer store={store} conversationId={activeId} title={title} />
+      {membersOpen && <MembersPanel store={store} roomId={activeId} room={room} />}
     </main>
   );
 }

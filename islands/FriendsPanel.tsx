@@ -1,13 +1,15 @@
 // The left panel: who you are, conversations with unread badges, friends with presence,
 // requests, "Add friend", and blocked users. On a phone it is a drawer.
+import { effect } from "@preact/signals";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ConversationList } from "../components/friends/ConversationList.tsx";
 import { FriendsSection } from "../components/friends/FriendsSection.tsx";
 import { Me } from "../components/friends/Me.tsx";
+import { RoomList } from "../components/rooms/RoomList.tsx";
 import { useMounted } from "../components/LocalTime.tsx";
 import { useNarrow } from "../components/useNarrow.ts";
 import { island } from "../lib/islands.tsx";
-import type { Snapshot } from "../lib/wire.ts";
+import { LOBBY_ID, type Snapshot } from "../lib/wire.ts";
 import { chatStore } from "./chat/store.ts";
 
 type Props = { snapshot: Snapshot; activeId: number; heartbeatMs: number };
@@ -23,13 +25,22 @@ function FriendsPanel(props: Props) {
   const [ready, setReady] = useState(false);
   useEffect(() => {
     store.start({ heartbeatMs: props.heartbeatMs, snapshot });
-    const linked = /^#c(\d+)$/.exec(location.hash); // a reload keeps the open conversation
-    if (linked) store.open(Number(linked[1]));
+    // A reload keeps the open conversation, if it is still one of the reader's.
+    const linked = Number(/^#c(\d+)$/.exec(location.hash)?.[1]);
+    if (snapshot.conversations.some((c) => c.id === linked)) store.open(linked);
+    else if (location.hash) history.replaceState(null, "", "/");
+    // A room taken away moves the page to the Lobby: the address follows, so a reload stays.
+    const followLobby = effect(() => {
+      if (store.activeId.value === LOBBY_ID && location.hash) history.replaceState(null, "", "/");
+    });
     const closeOnEscape = (e: KeyboardEvent) =>
-      e.key === "Escape" && (store.drawerOpen.value = false);
+      e.key === "Escape" && !store.dialog.value && (store.drawerOpen.value = false);
     document.addEventListener("keydown", closeOnEscape);
     setReady(true);
-    return () => document.removeEventListener("keydown", closeOnEscape);
+    return () => {
+      followLobby();
+      document.removeEventListener("keydown", closeOnEscape);
+    };
   }, []);
   const open = store.drawerOpen.value;
   const narrow = useNarrow();
@@ -67,6 +78,7 @@ function FriendsPanel(props: Props) {
         meId={snapshot.me.id}
         friends={snapshot.friends}
       />
+      <RoomList store={store} conversations={snapshot.conversations} activeId={activeId} />
       <FriendsSection store={store} snapshot={snapshot} />
     </aside>
   );

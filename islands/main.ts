@@ -2,5 +2,6 @@
 import { boot } from "../lib/islands_client.ts";
 import ConversationPane from "./ConversationPane.tsx";
 import FriendsPanel from "./FriendsPanel.tsx";
+import RoomDialogs from "./RoomDialogs.tsx";
 
-boot([FriendsPanel, ConversationPane]);
+boot([FriendsPanel, ConversationPane, RoomDialogs]);

@@ -20,14 +20,15 @@ export function ConversationList(
     <nav class="panel-section" aria-labelledby="conversations-heading">
       <h2 id="conversations-heading">Conversations</h2>
       <ul class="conversations">
-        {byRecency(props.conversations).map((c) => (
+        {byRecency(props.conversations).filter((c) => c.kind !== "room").map((c) => (
           <li key={c.id} class="conversation-item">
             <button
               type="button"
               class="conversation-link"
               aria-current={c.id === props.activeId ? "page" : undefined}
               aria-describedby={c.latest ? `preview-${c.id}` : undefined}
-              onClick={() => props.store.open(c.id)}
+              onClick={() =>
+                props.store.open(c.id)}
             >
               <span class="name">
                 {c.kind === "direct" ? `@ ${c.with?.username ?? "Direct"}` : `# ${nameOf(c)}`}
@@ -81,11 +82,16 @@ const when = (at: number) => {
 export const unreadBadge = (unread: number) =>
   unread >= UNREAD_CAP ? `${UNREAD_CAP}+` : String(unread);
 
-/** The list's order, which Alt+↑/↓ follow too: the Lobby, then the latest activity first. */
+const PLACE = { lobby: 0, direct: 1, room: 2 } as const;
+
+/**
+ * The sidebar's order, which Alt+↑/↓ follow too: the Lobby, the direct conversations, then the
+ * rooms (their own section), each by latest activity.
+ */
 export function byRecency(conversations: ConversationView[]): ConversationView[] {
   return [...conversations].sort((a, b) => {
-    const lobbyFirst = Number(b.kind === "lobby") - Number(a.kind === "lobby");
-    if (lobbyFirst) return lobbyFirst;
+    const place = PLACE[a.kind] - PLACE[b.kind];
+    if (place) return place;
     return (b.latest?.id ?? 0) - (a.latest?.id ?? 0) || b.id - a.id;
   });
 }

@@ -1,6 +1,13 @@
 // One typed function per HTTP call the chat page makes. Each returns the value or a message
 // fit to show the person, so no caller can forget that a call may fail.
-import { type ConversationView, HISTORY_PAGE, type MessageView } from "../../lib/wire.ts";
+import {
+  type ConversationView,
+  HISTORY_PAGE,
+  type MessageView,
+  type RoomMemberView,
+  type RoomView,
+  type RoomVisibility,
+} from "../../lib/wire.ts";
 
 export type Result<T> =
   | { ok: true; value: T }
@@ -42,6 +49,44 @@ export function historyPage(conversationId: number, before?: number) {
   const query = `limit=${HISTORY_PAGE}${before ? `&before=${before}` : ""}`;
   return call<HistoryPage>("GET", `/api/conversations/${conversationId}/messages?${query}`);
 }
+
+// ---- rooms (the socket brings what changed to every tab; these say only how the call went) ----
+
+const room = (id: number) => `/api/rooms/${id}`;
+const value = <K extends string, T>(key: K) => (result: Result<Record<K, T>>): Result<T> =>
+  result.ok ? { ok: true, value: result.value[key] } : result;
+
+export const createRoom = (input: { name: string; topic: string; visibility: RoomVisibility }) =>
+  call<{ room: RoomView }>("POST", "/api/rooms", input).then(value("room"));
+
+/** Public rooms whose name or topic holds `q`, the fullest first. */
+export const roomDirectory = (q: string) =>
+  call<{ rooms: RoomView[] }>("GET", `/api/rooms?q=${encodeURIComponent(q)}`)
+    .then(value("rooms"));
+
+export const joinRoom = (id: number) =>
+  call<{ room: RoomView }>("POST", `${room(id)}/join`).then(value("room"));
+
+export const leaveRoom = (id: number) => call("POST", `${room(id)}/leave`);
+
+export const updateRoom = (id: number, changes: { name?: string; topic?: string }) =>
+  call<{ room: RoomView }>("PATCH", room(id), changes).then(value("room"));
+
+export const deleteRoom = (id: number) => call("DELETE", room(id));
+
+export const roomMembers = (id: number) =>
+  call<{ members: RoomMemberView[] }>("GET", `${room(id)}/members`).then(value("members"));
+
+export const inviteToRoom = (id: number, username: string) =>
+  call<{ member: RoomMemberView }>("POST", `${room(id)}/members`, { username })
+    .then(value("member"));
+
+export const setRoomRole = (id: number, userId: number, role: "admin" | "member") =>
+  call<{ member: RoomMemberView }>("PATCH", `${room(id)}/members/${userId}`, { role })
+    .then(value("member"));
+
+export const removeFromRoom = (id: number, userId: number) =>
+  call("DELETE", `${room(id)}/members/${userId}`);
 
 /** JSON to our own API; the browser adds Origin and the session cookie. */
 async function call<T = void>(method: string, path: string, body?: unknown): Promise<Result<T>> {

@@ -14,6 +14,7 @@ import {
 import type { Connection } from "./socket.ts";
 import { withLoadedMessage, withMessages, withoutConversation } from "./loaded.ts";
 import { expireTyping, startTyping, stopTyping, type Typing } from "./typing.ts";
+import { leftNotice, type MemberList, withMemberChange } from "./rooms.ts";
 
 export { mergeById, withLoadedMessage, withMessages, withoutConversation } from "./loaded.ts";
 export { expireTyping, startTyping, stopTyping, type Typing, typingNames } from "./typing.ts";
@@ -26,6 +27,18 @@ export type PendingMessage = {
   status: "sending" | "waiting" | "failed";
   error?: string;
 };
+
+/** The page's dialogs; the room ones act on the open room. */
+export type DialogName =
+  | "shortcuts"
+  | "switcher"
+  | "new_room"
+  | "browse_rooms"
+  | "rename_room"
+  | "room_topic"
+  | "invite";
+
+const ROOM_DIALOGS = new Set<DialogName | null>(["rename_room", "room_topic", "invite"]);
 
 /** What the server rendered for the open conversation. */
 export type ConversationPart = {
@@ -63,8 +76,13 @@ export function createChatState(now: () => number = Date.now) {
     atBottom: signal(true),
     /** Whose profile card is open, and the name it was opened from (focus returns there). */
     profile: signal<{ user: UserView; from: HTMLElement | null } | null>(null),
-    /** The open dialog: the keyboard shortcuts, or the quick switcher. */
-    dialog: signal<"shortcuts" | "switcher" | null>(null),
+    /** The open dialog, if any. */
+    dialog: signal<DialogName | null>(null),
+    /** Whether the open room's members panel is shown, and the list it shows. */
+    membersOpen: signal(false),
+    members: signal<MemberList | null>(null),
+    /** A short word about a room that went away: removed, or deleted. */
+    notice: signal<string | null>(null),
     /** What was typed and not sent, per conversation. */
     drafts: signal(new Map<number, string>()),
     /** Friends whose direct conversation is shown under a stand-in id (see direct.ts). */
@@ -163,10 +181,24 @@ export function createChatState(now: () => number = Date.now) {
       case "room_joined": // its messages from other instances may have come first: load them
         if (snapshot.value) snapshot.value = applyEvent(snapshot.value, frame);
         return [{ type: "load_history", conversationId: frame.conversation.id }];
-      case "room_left":
+      case "room_left": {
+        const gone = snapshot.value?.conversations.find((c) => c.id === frame.conversationId);
+        if (gone?.room) state.notice.value = leftNotice(gone.room.name, frame.reason);
+        if (state.members.value?.conversationId === frame.conversationId) {
+          state.members.value = null;
+        }
         if (snapshot.value) snapshot.value = applyEvent(snapshot.value, frame);
         state.messages.value = withoutConversation(state.messages.value, frame.conversationId);
-        if (state.activeId.value === frame.conversationId) state.activeId.value = LOBBY_ID;
+        if (state.activeId.value === frame.conversationId) {
+          state.activeId.value = LOBBY_ID;
+          state.membersOpen.value = false;
+          if (ROOM_DIALOGS.has(state.dialog.value)) state.dialog.value = null; // it was for this room
+        }
+        return [];
+      }
+      case "room_member":
+        if (state.members.value) state.members.value = withMemberChange(state.members.value, frame);
+        if (snapshot.value) snapshot.value = applyEvent(snapshot.value, frame);
         return [];
       case "pong":
         return [];

@@ -350,3 +350,37 @@ Deno.test("a room left goes from the snapshot and its messages; the open one giv
   state.apply({ type: "conversation", conversation: watercooler });
   assert.equal(roomOf(state), undefined, "a late view of a room left does not bring it back");
 });
+
+Deno.test("a removed or deleted room leaves a word naming it; one left closes what was open for it", () => {
+  const { state } = alicesPage();
+  state.apply({ type: "room_joined", conversation: watercooler });
+  state.apply({ type: "room_left", conversationId: ROOM, reason: "removed" });
+  assert.equal(state.notice.value, "You were removed from watercooler.");
+  state.notice.value = null;
+  state.apply({ type: "room_joined", conversation: watercooler });
+  state.activeId.value = ROOM;
+  state.dialog.value = "rename_room";
+  state.membersOpen.value = true;
+  state.apply({ type: "room_left", conversationId: ROOM, reason: "left" });
+  assert.equal(state.notice.value, null);
+  assert.equal(state.dialog.value, null, "its rename dialog closes");
+  assert.equal(state.membersOpen.value, false, "and its members panel");
+});
+
+Deno.test("the open member list follows who joins, changes role and leaves; a room left drops it", () => {
+  const { state } = alicesPage();
+  state.apply({ type: "room_joined", conversation: watercooler });
+  const a = { ...alice, role: "owner" as const, joinedAt: 1 };
+  state.members.value = { conversationId: ROOM, members: [a] };
+  const b = { ...bob, role: "member" as const, joinedAt: 2 };
+  state.apply({ type: "room_member", conversationId: ROOM, change: "joined", member: b });
+  state.apply({
+    type: "room_member",
+    conversationId: ROOM,
+    change: "role",
+    member: { ...b, role: "admin" },
+  });
+  assert.deepEqual(state.members.value.members, [a, { ...b, role: "admin" }]);
+  state.apply({ type: "room_left", conversationId: ROOM, reason: "deleted" });
+  assert.equal(state.members.value, null);
+});
