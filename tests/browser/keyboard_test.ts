@@ -83,10 +83,12 @@ Deno.test(
     await using b = await bob.chat();
     await using c = await carol.chat();
     const bobDm = await openDirect(bob, "alice");
+    // Each DM is listed as soon as it is opened; its message, which sets its place in the
+    // order, arrives a moment later: wait for the unread it brings.
     await b.say(bobDm, "from bob");
-    await page.getByRole("button", { name: /^@ bob/ }).waitFor();
+    await page.getByRole("button", { name: /^@ bob.*unread/ }).waitFor();
     await c.say(await openDirect(carol, "alice"), "from carol");
-    await page.getByRole("button", { name: /^@ carol/ }).waitFor();
+    await page.getByRole("button", { name: /^@ carol.*unread/ }).waitFor();
     const heading = (name: string) => page.getByRole("heading", { name, exact: true }).waitFor();
 
     await log(page).focus();
