@@ -87,6 +87,11 @@ export function createChatState(now: () => number = Date.now) {
     drafts: signal(new Map<number, string>()),
     /** Friends whose direct conversation is shown under a stand-in id (see direct.ts). */
     unopened: signal(new Map<number, UserView>()),
+    /**
+     * Conversations whose first page of history is on its way, with the live messages (our own
+     * acknowledged ones too) that arrived meanwhile: the page may have been read before them.
+     */
+    firstLoads: new Map<number, MessageView[]>(),
     /** The last history load that failed, shown in its conversation until one succeeds. */
     historyError: signal<{ conversationId: number; message: string } | null>(null),
 
@@ -104,14 +109,19 @@ export function createChatState(now: () => number = Date.now) {
     /** A page of history arrived: merge it in, and remember whether there is more. */
     setHistory(conversationId: number, list: MessageView[], more: boolean) {
       const { messages, hasMore } = state;
+      const early = state.firstLoads.get(conversationId) ?? [];
+      state.firstLoads.delete(conversationId);
       batch(() => {
-        messages.value = withMessages(messages.value, conversationId, list);
+        messages.value = withMessages(messages.value, conversationId, [...list, ...early]);
         hasMore.value = new Map(hasMore.value).set(conversationId, more);
       });
     },
 
     receive(message: MessageView) {
       const { messages, pending, typing } = state;
+      if (!messages.value.has(message.conversationId)) {
+        state.firstLoads.get(message.conversationId)?.push(message);
+      }
       messages.value = withLoadedMessage(messages.value, message);
       pending.value = withoutPending(pending.value, message.clientId);
       typing.value = stopTyping(typing.value, message.conversationId, message.sender.username);

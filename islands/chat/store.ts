@@ -39,8 +39,13 @@ export function createChatStore() {
 
   async function loadHistory(conversationId: number, before?: number) {
     if (isStandIn(conversationId)) return; // nothing to load before the server names it
+    const { firstLoads } = state;
+    if (!state.messages.value.has(conversationId) && !firstLoads.has(conversationId)) {
+      firstLoads.set(conversationId, []);
+    }
     const page = await api.historyPage(conversationId, before);
     if (!page.ok) {
+      firstLoads.delete(conversationId);
       state.historyError.value = { conversationId, message: page.message };
       return;
     }

@@ -177,7 +177,15 @@ Deno.test("a reader that stops during heavy fan-out is dropped, server memory st
     server.lines.some((l) => l.includes("socket.slow") && l.includes("user=stuck")),
     "the stuck reader was dropped",
   );
-  assert.ok(peak < baseline + 64, "memory stayed bounded: the stuck reader's backlog was not kept");
+  // The peak is the heap growing under the bursts, not the backlog: frames are built once and
+  // shared by every recipient. Alone, it is +20-30 MiB on either backend; on PostgreSQL under
+  // the parallel suite it went to +65-78 MiB in about one run in four, before send pipelining
+  // as after it (measured 2026-12-02), so the bound there is wider.
+  const bound = server.databaseUrl ? 96 : 64;
+  assert.ok(
+    peak < baseline + bound,
+    "memory stayed bounded: the stuck reader's backlog was not kept",
+  );
   const last = s.all("ack").at(-1)!.id;
   for (const w of watchers) {
     await w.waitFor((f) => f.type === "message" && f.message.id === last, 20_000);

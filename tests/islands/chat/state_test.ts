@@ -118,6 +118,18 @@ Deno.test("an ack turns our pending send into a stored message from us, text tri
   });
 });
 
+Deno.test("what is acknowledged or arrives while a conversation's first page loads is not lost when the page was read before it", () => {
+  const { state } = alicesPage();
+  assert.ok(!state.messages.value.has(DM), "the DM is not loaded yet");
+  state.firstLoads.set(DM, []); // its first page is on its way (the store marks it so)
+  state.pending.value = [{ ...pending("a"), conversationId: DM }];
+  state.apply({ type: "ack", clientId: "a", id: 20, seq: 20, at: 20_000, conversationId: DM });
+  state.apply({ type: "message", message: message(21, bob, DM) });
+  state.setHistory(DM, [message(5, bob, DM)], false); // read before the two above
+  assert.deepEqual(ids(state.messages.value.get(DM)), [5, 20, 21]);
+  assert.ok(!state.firstLoads.has(DM), "the first load is over");
+});
+
 Deno.test("an ack for a send this page did not make changes nothing", () => {
   const ack = {
     type: "ack",
