@@ -1,5 +1,7 @@
-// A message's text exactly as typed: line breaks kept (CSS pre-wrap), URLs as links,
-// and nothing ever read as HTML — Preact writes every piece as a text node.
+// A message's text exactly as typed: line breaks kept (CSS pre-wrap), URLs as links, mentions
+// set apart, and nothing ever read as HTML — Preact writes every piece as a text node.
+import { mentionTokens, ROOM_MENTION } from "../lib/mention_syntax.ts";
+
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/g;
 const TRAILING_PUNCTUATION = /[.,;:!?)\]}]+$/;
 
@@ -26,13 +28,40 @@ export function emojiOnly(text: string): boolean {
     graphemes.every((g) => PICTURE.test(g.segment));
 }
 
-export function MessageText(props: { text: string }) {
+/** A piece of plain text, its mentions cut out as their own parts. */
+export function splitMentions(text: string): { text: string; mention?: string }[] {
+  const parts: { text: string; mention?: string }[] = [];
+  let last = 0;
+  for (const token of mentionTokens(text)) {
+    // "@bob." ends a sentence: the dot is not part of the mention shown.
+    const name = token.alternative && token.alternative.length >= 3
+      ? token.alternative
+      : token.name;
+    const end = token.start + 1 + name.length;
+    if (token.start > last) parts.push({ text: text.slice(last, token.start) });
+    parts.push({ text: text.slice(token.start, end), mention: name });
+    last = end;
+  }
+  if (last < text.length) parts.push({ text: text.slice(last) });
+  return parts;
+}
+
+export function MessageText(props: { text: string; me?: string }) {
+  const mine = (name: string) => name === ROOM_MENTION || name === props.me;
   return (
     <p class={emojiOnly(props.text) ? "text emoji-only" : "text"}>
       {splitLinks(props.text).map((part, i) =>
         part.href
           ? <a key={i} href={part.href} rel="noopener noreferrer" target="_blank">{part.text}</a>
-          : part.text
+          : splitMentions(part.text).map((piece, j) =>
+            piece.mention
+              ? (
+                <span key={`${i}.${j}`} class={mine(piece.mention) ? "mention me" : "mention"}>
+                  {piece.text}
+                </span>
+              )
+              : piece.text
+          )
       )}
     </p>
   );

@@ -78,7 +78,12 @@ function FriendsPanel(props: Props) {
         meId={snapshot.me.id}
         friends={snapshot.friends}
       />
-      <RoomList store={store} conversations={snapshot.conversations} activeId={activeId} />
+      <RoomList
+        store={store}
+        conversations={snapshot.conversations}
+        activeId={activeId}
+        meId={snapshot.me.id}
+      />
       <FriendsSection store={store} snapshot={snapshot} />
     </aside>
   );

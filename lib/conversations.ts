@@ -35,9 +35,10 @@ export function createConversations(deps: { store: Store; events: Events; blocks
         ? 0
         : await store.reads.markRead(reader, row.id, await store.messages.maxId());
     }
-    const [latest, unread] = await Promise.all([
+    const [latest, unread, mentions] = await Promise.all([
       store.messages.latest(reader, row.id),
       store.reads.unreadCount(reader, row.id, lastReadId, UNREAD_CAP),
+      store.reads.mentionCount(reader, row.id, lastReadId, UNREAD_CAP),
     ]);
     return {
       id: row.id,
@@ -46,6 +47,7 @@ export function createConversations(deps: { store: Store; events: Events; blocks
       ...(row.room ? { room: row.room } : {}),
       lastReadId,
       unread,
+      mentions,
       latest: latest && toMessageView(latest),
     };
   }
@@ -112,8 +114,11 @@ export function createConversations(deps: { store: Store; events: Events; blocks
         conversationId,
         Math.min(messageId, await store.messages.maxId()),
       );
-      const unread = await store.reads.unreadCount(user.id, conversationId, lastReadId, UNREAD_CAP);
-      events.toUser(user.id, { type: "read", conversationId, lastReadId, unread });
+      const [unread, mentions] = await Promise.all([
+        store.reads.unreadCount(user.id, conversationId, lastReadId, UNREAD_CAP),
+        store.reads.mentionCount(user.id, conversationId, lastReadId, UNREAD_CAP),
+      ]);
+      events.toUser(user.id, { type: "read", conversationId, lastReadId, unread, mentions });
     },
 
     /**

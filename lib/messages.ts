@@ -5,6 +5,7 @@ import type { Audience, Conversations } from "./conversations.ts";
 import type { Friendships } from "./friendships.ts";
 import { AppError } from "./errors.ts";
 import type { Logger } from "./log.ts";
+import type { Mentioned, Mentions } from "./mentions.ts";
 import type { Events } from "./realtime/broker.ts";
 import type { Limiters } from "./limits.ts";
 import type { MessageRow, Store, User } from "./store/types.ts";
@@ -22,6 +23,7 @@ export function toMessageView(row: MessageRow): MessageView {
     text: row.text,
     at: row.at,
     clientId: row.clientId,
+    ...(row.mentioned ? { mentioned: true } : {}),
   };
 }
 
@@ -58,12 +60,13 @@ export function createMessages(deps: {
   events: Events;
   blocks: BlockList;
   conversations: Conversations;
+  mentions: Mentions;
   friendships: Pick<Friendships, "areFriends">;
   log: Logger;
   messagesPer10s: number;
   limiters: Limiters;
 }) {
-  const { store, events, blocks, conversations, friendships, log } = deps;
+  const { store, events, blocks, conversations, mentions, friendships, log } = deps;
   const sends = deps.limiters("sends", { limit: deps.messagesPer10s, windowMs: 10_000 });
 
   /** Anyone may talk in the Lobby, a member in a room; a direct message needs a friend. */
@@ -79,7 +82,13 @@ export function createMessages(deps: {
     }
   }
 
-  async function save(user: User, input: SendInput, text: string, queued?: () => void) {
+  async function save(
+    user: User,
+    input: SendInput,
+    text: string,
+    mentioned: Mentioned,
+    queued?: () => void,
+  ) {
     try {
       const stored = store.messages.insert({
         conversationId: input.conversationId,
@@ -88,6 +97,7 @@ export function createMessages(deps: {
         clientId: input.clientId,
         text,
         at: Date.now(),
+        ...(mentioned.ids.length ? { mentions: mentioned.ids } : {}),
       });
       queued?.();
       return await stored;
@@ -103,17 +113,37 @@ export function createMessages(deps: {
 
   /**
    * Everyone allowed to see the stored row gets the same frame, encoded once: in the Lobby and
-   * in rooms not those who blocked the sender.
+   * in rooms not those who blocked the sender. Those it mentions get it marked `mentioned`
+   * instead; when that is most of a room (`@room`), the room's topic carries the marked frame
+   * and the few others get the plain one.
    */
-  function publish(row: MessageRow, audience: Audience): void {
-    const frame: ServerFrame = { type: "message", message: toMessageView(row) };
+  function publish(row: MessageRow, audience: Audience, mentioned: Mentioned): void {
+    const view = toMessageView(row);
+    const frame: ServerFrame = { type: "message", message: view };
+    const marked: ServerFrame = { type: "message", message: { ...view, mentioned: true } };
+    const named = new Set(mentioned.ids);
     if (audience.kind === "direct") {
-      return events.toUsers(audience.members.map((m) => m.id), frame, row.seq);
+      const ids = audience.members.map((m) => m.id);
+      events.toUsers(ids.filter((id) => !named.has(id)), frame, row.seq);
+      if (named.size) events.toUsers(mentioned.ids, marked, row.seq);
+      return;
     }
-    const hidden = blocks.hiddenFrom(row.senderId);
-    const except = hidden.size ? [...hidden] : undefined;
-    if (audience.kind === "lobby") events.toEveryone(frame, row.seq, except);
-    else events.toConversation(audience.id, frame, row.seq, except);
+    const hidden = [...blocks.hiddenFrom(row.senderId)];
+    const toAll = (frame: ServerFrame, except: number[]) => {
+      const skip = except.length ? except : undefined;
+      if (audience.kind === "lobby") events.toEveryone(frame, row.seq, skip);
+      else events.toConversation(audience.id, frame, row.seq, skip);
+    };
+    const { members } = mentioned;
+    if (members && named.size > members.length / 2) {
+      const hiddenSet = new Set(hidden);
+      const rest = members.filter((id) => !named.has(id) && !hiddenSet.has(id));
+      toAll(marked, [...hidden, ...rest]);
+      events.toUsers(rest, frame, row.seq);
+      return;
+    }
+    toAll(frame, [...hidden, ...mentioned.ids]);
+    if (named.size) events.toUsers(mentioned.ids, marked, row.seq);
   }
 
   return {
@@ -140,9 +170,10 @@ export function createMessages(deps: {
             "Retry-After": String(wait),
           });
         }
-        const { message, duplicate } = await save(user, input, text, queued);
+        const mentioned = await mentions.resolve(user, audience, text);
+        const { message, duplicate } = await save(user, input, text, mentioned, queued);
         acknowledge(ackOf(message));
-        if (!duplicate) publish(message, audience);
+        if (!duplicate) publish(message, audience, mentioned);
       } catch (error) {
         if (!(error instanceof AppError) || error.code === "store_failed") throw error;
         const earlier = await store.messages.findByClientId(user.id, input.clientId);

@@ -6,6 +6,7 @@ import type { Config } from "./config.ts";
 import { createConversations } from "./conversations.ts";
 import { createFriendships } from "./friendships.ts";
 import type { Logger } from "./log.ts";
+import { createMentions } from "./mentions.ts";
 import { createMessages } from "./messages.ts";
 import type { Limiters } from "./limits.ts";
 import type { SocketSlots } from "./socket_slots_redis.ts";
@@ -110,6 +111,7 @@ export async function createServices(
     events,
     blocks,
     conversations,
+    mentions: createMentions({ store, blocks }),
     friendships,
     log,
     messagesPer10s: config.MESSAGES_PER_10S,

@@ -9,6 +9,7 @@ const RESERVED = new Set([
   "ugochat",
   "support",
   "moderator",
+  "room",
   "everyone",
   "here",
   "me",

@@ -48,6 +48,8 @@ export type MessageView = {
   text: string;
   at: number;
   clientId: string;
+  /** It mentions you (by name, or with @room): shown highlighted, counted apart. */
+  mentioned?: true;
 };
 export type RoomRole = "owner" | "admin" | "member";
 export type RoomVisibility = "private" | "public";
@@ -67,6 +69,8 @@ export type ConversationView = {
   room?: RoomSummary;
   lastReadId: number;
   unread: number;
+  /** Of the unread, those that mention you. */
+  mentions: number;
   latest: MessageView | null;
 };
 /** A room's member; `presence` only for the viewer's friends (presence is for friends only). */
@@ -99,7 +103,13 @@ export type ServerFrame =
   | { type: "friends"; friends: FriendsView }
   | { type: "presence"; userId: number; online: boolean; lastSeenAt: number | null }
   | { type: "conversation"; conversation: ConversationView }
-  | { type: "read"; conversationId: number; lastReadId: number; unread: number }
+  | {
+    type: "read";
+    conversationId: number;
+    lastReadId: number;
+    unread: number;
+    mentions: number;
+  }
   /** `stopped`: they cleared what they were typing: take the indicator away now. */
   | { type: "typing"; conversationId: number; user: UserView; stopped?: true }
   | { type: "status"; appearOffline: boolean }
@@ -210,7 +220,9 @@ export function applyEvent(snapshot: Snapshot, frame: ServerFrame): Snapshot {
         conversations: snapshot.conversations.map((c) => {
           if (c.id !== message.conversationId || (c.latest && c.latest.id >= message.id)) return c;
           const fromOther = message.sender.id !== snapshot.me.id && message.id > c.lastReadId;
-          return { ...c, latest: message, unread: c.unread + (fromOther ? 1 : 0) };
+          if (!fromOther) return { ...c, latest: message };
+          const mentions = c.mentions + (message.mentioned ? 1 : 0);
+          return { ...c, latest: message, unread: c.unread + 1, mentions };
         }),
       };
     }
@@ -219,7 +231,12 @@ export function applyEvent(snapshot: Snapshot, frame: ServerFrame): Snapshot {
         ...snapshot,
         conversations: snapshot.conversations.map((c) =>
           c.id === frame.conversationId
-            ? { ...c, lastReadId: frame.lastReadId, unread: frame.unread }
+            ? {
+              ...c,
+              lastReadId: frame.lastReadId,
+              unread: frame.unread,
+              mentions: frame.mentions,
+            }
             : c
         ),
       };

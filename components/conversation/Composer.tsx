@@ -3,6 +3,7 @@
 import { useEffect, useRef } from "preact/hooks";
 import type { ChatStore } from "../../islands/chat/store.ts";
 import { NARROW_QUERY } from "../useNarrow.ts";
+import { useMentionPicker } from "./MentionPicker.tsx";
 import { MAX_MESSAGE_CHARS, TYPING_EVERY_MS, TYPING_SHOWN_MS } from "../../lib/wire.ts";
 
 /** The counter shows from here: far enough ahead to plan, not so early that it nags. */
@@ -15,6 +16,7 @@ export function Composer(props: { store: ChatStore; conversationId: number; titl
   const setText = (value: string) => store.setDraft(conversationId, value);
   const lastTyping = useRef(0);
   const input = useRef<HTMLTextAreaElement>(null);
+  const mentions = useMentionPicker(store, conversationId, setText, input);
   useEffect(() => { // not on a phone: the keyboard would pop up over the conversation
     if (!matchMedia(`${NARROW_QUERY}, (pointer: coarse)`).matches) input.current?.focus();
   }, [props.title]);
@@ -57,8 +59,18 @@ export function Composer(props: { store: ChatStore; conversationId: number; titl
         placeholder={`Message ${props.title}`}
         aria-invalid={over > 0 ? "true" : undefined}
         aria-describedby={length >= COUNTER_FROM ? "composer-count" : undefined}
+        {...mentions.textareaProps}
+        onClick={(e) => mentions.follow(e.currentTarget)}
+        onKeyUp={(e) => { // the caret moved: into a mention, or out of one
+          const along = ["ArrowLeft", "ArrowRight", "Home", "End"].includes(e.key);
+          if (along || (!mentions.shown && e.key.startsWith("Arrow"))) {
+            mentions.follow(e.currentTarget);
+          }
+        }}
+        onBlur={() => mentions.close()}
         onInput={(e) => {
           setText(e.currentTarget.value);
+          mentions.follow(e.currentTarget);
           if (e.currentTarget.value.trim()) return announceTyping();
           clearTimeout(typingTimer.current);
           typingTimer.current = undefined;
@@ -67,12 +79,14 @@ export function Composer(props: { store: ChatStore; conversationId: number; titl
           lastTyping.current = 0; // typing again is announced at once
         }}
         onKeyDown={(e) => {
+          if (mentions.onKey(e)) return;
           if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
             e.preventDefault();
             send();
           }
         }}
       />
+      {mentions.picker}
       <button type="submit" class="primary" disabled={over > 0}>Send</button>
       {length >= COUNTER_FROM && (
         <p id="composer-count" class={over > 0 ? "count field-error" : "count muted"}>

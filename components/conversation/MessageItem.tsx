@@ -11,6 +11,8 @@ export function MessageItem(
     mine: boolean;
     grouped: boolean;
     local: boolean;
+    /** The reader's name: mentions of it stand out in the text. */
+    me?: string;
     /** Opens the sender's profile card; a name is a plain label without it. */
     onName?: (user: UserView, from: HTMLElement) => void;
   },
@@ -24,7 +26,9 @@ export function MessageItem(
   const stampId = `stamp-${message.id}`;
   return (
     <li
-      class={`message ${props.mine ? "mine" : "theirs"}${grouped ? " grouped" : ""}`}
+      class={`message ${props.mine ? "mine" : "theirs"}${grouped ? " grouped" : ""}${
+        message.mentioned ? " mentioned" : ""
+      }`}
       data-id={message.id}
       title={grouped ? stamp : undefined}
       tabIndex={-1}
@@ -45,8 +49,9 @@ export function MessageItem(
             </button>
           )} <LocalTime at={message.at} clock />
         {stamp && <span class="stamp" id={stampId} aria-hidden="true">{stamp}</span>}
+        {message.mentioned && <span class="mention-tag">mentions you</span>}
       </div>
-      <MessageText text={message.text} />
+      <MessageText text={message.text} me={props.me} />
     </li>
   );
 }

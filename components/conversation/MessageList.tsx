@@ -12,6 +12,8 @@ export function MessageList(
     messages: MessageView[];
     pending: PendingMessage[];
     meId: number;
+    /** The reader's name, for their mentions in the text. */
+    meName?: string;
     readBefore: number | null;
     onName?: (user: UserView, from: HTMLElement) => void;
   },
@@ -41,6 +43,7 @@ export function MessageList(
           mine={message.sender.id === meId}
           grouped={message.id !== firstUnread && groupedWith(message, messages[i - 1])}
           local={local}
+          me={props.meName}
           onName={props.onName}
         />,
       ])}

@@ -166,6 +166,7 @@ export function MessageLog(
           messages={messages}
           pending={props.pending}
           meId={meId}
+          meName={store.me.value?.username}
           readBefore={readBefore}
           onName={(user, from) => store.showProfile(user, from)}
         />

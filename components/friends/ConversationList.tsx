@@ -36,28 +36,52 @@ export function ConversationList(
               {c.with && !friendIds.has(c.with.id) && (
                 <span class="muted not-friend">(not friends)</span>
               )}
-              {c.unread > 0 && (
-                <span class="badge">
-                  {unreadBadge(c.unread)}
-                  <span class="sr-only">unread</span>
-                </span>
-              )}
+              <Badges conversation={c} />
             </button>
-            {c.latest && (
-              <p class="preview" id={`preview-${c.id}`}>
-                <span class="preview-text">
-                  {previewPrefix(c, props.meId)}
-                  {c.latest.text}
-                </span>
-                {local && (
-                  <time dateTime={new Date(c.latest.at).toISOString()}>{when(c.latest.at)}</time>
-                )}
-              </p>
-            )}
+            <Preview conversation={c} meId={props.meId} local={local} />
           </li>
         ))}
       </ul>
     </nav>
+  );
+}
+
+/** Its unread count and, apart, how many of those mention the reader. */
+export function Badges(props: { conversation: ConversationView }) {
+  const { unread, mentions } = props.conversation;
+  return (
+    <>
+      {mentions > 0 && (
+        <span class="badge mention-badge">
+          <span aria-hidden="true">@</span>
+          {unreadBadge(mentions)}
+          <span class="sr-only">{mentions === 1 ? " mention" : " mentions"}</span>
+        </span>
+      )}
+      {unread > 0 && (
+        <span class="badge">
+          {unreadBadge(unread)}
+          <span class="sr-only">unread</span>
+        </span>
+      )}
+    </>
+  );
+}
+
+/** The line under a conversation's name: its last message, who said it, and when. */
+export function Preview(props: { conversation: ConversationView; meId: number; local: boolean }) {
+  const c = props.conversation;
+  if (!c.latest) return null;
+  return (
+    <p class="preview" id={`preview-${c.id}`}>
+      <span class="preview-text">
+        {previewPrefix(c, props.meId)}
+        {c.latest.text}
+      </span>
+      {props.local && (
+        <time dateTime={new Date(c.latest.at).toISOString()}>{when(c.latest.at)}</time>
+      )}
+    </p>
   );
 }
 

@@ -1,12 +1,15 @@
-// The sidebar's rooms: each with its unread badge and whether it is private or public (in
-// words, not only a sign), and the two ways to get more: "New room" and "Browse rooms".
+// The sidebar's rooms: each with its unread and mention badges, whether it is private or
+// public (in words, not only a sign) and a line from its last message, and the two ways to get
+// more: "New room" and "Browse rooms".
 import type { ChatStore } from "../../islands/chat/store.ts";
 import type { ConversationView } from "../../lib/wire.ts";
-import { byRecency, unreadBadge } from "../friends/ConversationList.tsx";
+import { Badges, byRecency, Preview } from "../friends/ConversationList.tsx";
+import { useMounted } from "../LocalTime.tsx";
 
 export function RoomList(
-  props: { store: ChatStore; conversations: ConversationView[]; activeId: number },
+  props: { store: ChatStore; conversations: ConversationView[]; activeId: number; meId: number },
 ) {
+  const local = useMounted();
   const rooms = byRecency(props.conversations).filter((c) => c.kind === "room");
   const { store } = props;
   return (
@@ -19,22 +22,19 @@ export function RoomList(
       )}
       <ul class="rooms" aria-label="Your rooms">
         {rooms.map((c) => (
-          <li key={c.id}>
+          <li key={c.id} class="conversation-item">
             <button
               type="button"
               class="conversation-link room-link"
               aria-current={c.id === props.activeId ? "page" : undefined}
+              aria-describedby={c.latest ? `preview-${c.id}` : undefined}
               onClick={() => store.open(c.id)}
             >
               <span class="name"># {c.room?.name}</span>
               <span class="visibility">{c.room?.visibility}</span>
-              {c.unread > 0 && (
-                <span class="badge">
-                  {unreadBadge(c.unread)}
-                  <span class="sr-only">unread</span>
-                </span>
-              )}
+              <Badges conversation={c} />
             </button>
+            <Preview conversation={c} meId={props.meId} local={local} />
           </li>
         ))}
       </ul>

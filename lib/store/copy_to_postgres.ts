@@ -54,6 +54,11 @@ const TABLES = [
     key: "(id)",
   },
   {
+    name: "mentions",
+    columns: ["user_id", "conversation_id", "message_id"],
+    key: "(user_id, conversation_id, message_id)",
+  },
+  {
     name: "read_positions",
     columns: ["user_id", "conversation_id", "last_read_id"],
     key: "(user_id, conversation_id)",

@@ -86,8 +86,13 @@ export type MessageRow = {
   clientId: string;
   text: string;
   at: number;
+  /** The reader is mentioned in it (set by the verbs that read for one reader). */
+  mentioned?: boolean;
 };
-export type NewMessage = Omit<MessageRow, "id" | "seq">;
+export type NewMessage = Omit<MessageRow, "id" | "seq" | "mentioned"> & {
+  /** Users it mentions, stored with it in the same step (resolved by the caller). */
+  mentions?: readonly number[];
+};
 /** The stored message for a send, and whether that clientId had been stored before. */
 export type StoredMessage = { message: MessageRow; duplicate: boolean };
 
@@ -249,15 +254,17 @@ export type RoomStore = {
  */
 export type MessageStore = {
   /**
-   * Stores a message once per (sender, clientId): a repeated clientId returns the first
-   * message, marked duplicate. Resolves once committed.
+   * Stores a message once per (sender, clientId), with its mentions, in one step: a repeated
+   * clientId returns the first message, marked duplicate, and stores no mentions. Resolves
+   * once committed.
    */
   insert(message: NewMessage): Promise<StoredMessage>;
   findByClientId(senderId: number, clientId: string): Promise<MessageRow | null>;
   /**
    * Up to `limit` messages with id below `beforeId`, oldest first. History hides Lobby and
    * room messages from senders the reader blocked (direct history stays); `latest`, `after`
-   * and unread counts hide the same.
+   * and unread counts hide the same. Each row read for a reader says whether it mentions
+   * them (`mentioned`).
    */
   history(
     readerId: number,
@@ -285,6 +292,13 @@ export type ReadStore = {
   markRead(userId: number, conversationId: number, messageId: number): Promise<number>;
   /** Messages from others after `afterId` the reader may see, counted up to `cap`. */
   unreadCount(
+    userId: number,
+    conversationId: number,
+    afterId: number,
+    cap: number,
+  ): Promise<number>;
+  /** Of those, the ones that mention the reader, counted up to `cap`. */
+  mentionCount(
     userId: number,
     conversationId: number,
     afterId: number,

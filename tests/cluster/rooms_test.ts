@@ -79,6 +79,16 @@ Deno.test({
     }
     await b2.say(room, "from two");
     await a.waitFor((f) => f.type === "message" && f.message.text === "from two");
+    // A mention crosses too, marked for bob's tabs on both instances and for nobody else.
+    await a.say(room, "@bob across");
+    for (const tab of [b1, b2]) {
+      const got = await tab.waitFor((f) =>
+        f.type === "message" && f.message.text === "@bob across"
+      );
+      assert.ok(got.type === "message" && got.message.mentioned, "marked for bob");
+    }
+    const own = await a.waitFor((f) => f.type === "message" && f.message.text === "@bob across");
+    assert.ok(own.type === "message" && !own.message.mentioned);
     b2.send({ type: "typing", conversationId: room });
     await a.waitFor((f) => f.type === "typing" && f.conversationId === room);
 
@@ -96,7 +106,7 @@ Deno.test({
     await sleep(500);
     for (const tab of [b1, b2]) {
       const inRoom = tab.all("message").filter((f) => f.message.conversationId === room);
-      assert.deepEqual(inRoom.map((f) => f.message.text), ["from one", "from two"]);
+      assert.deepEqual(inRoom.map((f) => f.message.text), ["from one", "from two", "@bob across"]);
     }
     const history = await bob.get(`/api/conversations/${room}/messages`);
     assert.equal(history.status, 404, "no history on the other instance either");

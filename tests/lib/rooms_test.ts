@@ -32,6 +32,7 @@ Deno.test("a room's creator owns it, and every tab of theirs learns it at once",
       room: { name: "the five of us", topic: "plans", visibility: "private", role: "owner" },
       lastReadId: 0,
       unread: 0,
+      mentions: 0,
       latest: null,
     });
   }

@@ -14,6 +14,8 @@ import { type ChatSocket, openChat } from "../helpers/socket.ts";
 
 const NAMES = ["alice", "bob", "carol", "dave", "erin"] as const;
 type Name = typeof NAMES[number];
+/** Who a message mentions: the next name round, so that mentions come and go with blocks. */
+const next = (name: Name): Name => NAMES[(NAMES.indexOf(name) + 1) % NAMES.length];
 const RUNS = Number(Deno.env.get("MODEL_RUNS") ?? 25);
 const STEPS = Number(Deno.env.get("MODEL_STEPS") ?? 40);
 const FOUNDERS: Name[] = ["alice", "bob", "carol"]; // registered before each run; Register adds the rest
@@ -221,7 +223,7 @@ class Send implements fc.AsyncCommand<Model, Real> {
   async run(m: Model, r: Real) {
     const socket = r.sockets.get(this.a)![0];
     if (this.to === "lobby") {
-      const ack = await socket.say(LOBBY_ID, `${this.a} to everyone`);
+      const ack = await socket.say(LOBBY_ID, `${this.a} to everyone, hi @${next(this.a)}`);
       assert.equal(ack.type, "ack");
       const { id, seq } = ack as { id: number; seq: number };
       return void r.sent.set(id, { seq, sender: this.a, members: "lobby" });
@@ -233,7 +235,7 @@ class Send implements fc.AsyncCommand<Model, Real> {
       return assert.equal(code, blocked(m, this.a, this.to) ? "blocked" : "not_friends");
     }
     const { conversation } = await ok(opened, 200);
-    const ack = await socket.say(conversation.id, `${this.a} to ${this.to}`);
+    const ack = await socket.say(conversation.id, `${this.a} to @${this.to}`);
     assert.equal(ack.type, "ack");
     const { id, seq } = ack as { id: number; seq: number };
     r.sent.set(id, { seq, sender: this.a, members: new Set([this.a, this.to]) });
@@ -405,7 +407,8 @@ class SendToRoom implements fc.AsyncCommand<Model, Real> {
   check = (m: Readonly<Model>) => (m.sockets.get(this.a) ?? 0) > 0 && !!roomAt(m, this.k);
   async run(m: Model, r: Real) {
     const room = roomAt(m, this.k)!;
-    const answer = await r.sockets.get(this.a)![0].say(room.id, `${this.a} in room ${this.k}`);
+    const text = `${this.a} in room ${this.k}, @${next(this.a)}`;
+    const answer = await r.sockets.get(this.a)![0].say(room.id, text);
     if (!room.members.includes(this.a)) {
       return assert.ok(answer.type === "error" && answer.code === "not_found");
     }

@@ -28,7 +28,14 @@ export function storeContract(
     for (const name of names) users.push((await store.users.create(name, `hash-${name}`, 1))!);
     return users;
   };
-  const say = (store: Store, from: User, conversationId: number, text: string, clientId?: string) =>
+  const say = (
+    store: Store,
+    from: User,
+    conversationId: number,
+    text: string,
+    clientId?: string,
+    mentions?: number[],
+  ) =>
     store.messages.insert(
       {
         conversationId,
@@ -37,6 +44,7 @@ export function storeContract(
         clientId: clientId ?? crypto.randomUUID(),
         text,
         at: Date.now(),
+        ...(mentions ? { mentions } : {}),
       } satisfies NewMessage,
     );
   const texts = (rows: { text: string }[]) => rows.map((row) => row.text);
@@ -600,6 +608,61 @@ export function storeContract(
     assert.equal(await store.reads.unreadCount(alice.id, LOBBY_ID, start, 2), 2);
     await store.blocks.block(alice.id, bob.id, 1);
     assert.equal(await store.reads.unreadCount(alice.id, LOBBY_ID, start, 100), 1);
+  });
+
+  // ---- mentions ----
+  it("a message's mentions are stored with it: each reader reads whether it mentions them", async (store) => {
+    const [alice, bob, carol] = await people(store, "alice", "bob", "carol");
+    const plain = await say(store, alice, LOBBY_ID, "hello all");
+    const named = await say(store, alice, LOBBY_ID, "@bob look", undefined, [bob.id]);
+    assert.equal(named.message.mentioned, undefined, "the sender's row says nothing of it");
+    const mentionedIn = (rows: { text: string; mentioned?: boolean }[]) =>
+      rows.filter((row) => row.mentioned).map((row) => row.text);
+    assert.deepEqual(mentionedIn(await store.messages.history(bob.id, LOBBY_ID, 1e15, 10)), [
+      "@bob look",
+    ]);
+    assert.deepEqual(mentionedIn(await store.messages.history(carol.id, LOBBY_ID, 1e15, 10)), []);
+    assert.deepEqual(mentionedIn(await store.messages.after(bob.id, plain.message.seq - 1, 10)), [
+      "@bob look",
+    ]);
+    assert.equal((await store.messages.latest(bob.id, LOBBY_ID))?.mentioned, true);
+    assert.equal((await store.messages.latest(carol.id, LOBBY_ID))?.mentioned, undefined);
+    const again = await say(store, alice, LOBBY_ID, "@bob @carol", named.message.clientId, [
+      bob.id,
+      carol.id,
+    ]);
+    assert.equal(again.duplicate, true);
+    assert.equal(
+      (await store.messages.latest(carol.id, LOBBY_ID))?.mentioned,
+      undefined,
+      "a duplicate stores no mentions",
+    );
+  });
+
+  it("mentions are counted after the read position, up to the cap, not from blocked senders", async (store) => {
+    const [alice, bob, carol] = await people(store, "alice", "bob", "carol");
+    const start = (await store.reads.position(bob.id, LOBBY_ID))!;
+    await say(store, alice, LOBBY_ID, "@bob one", undefined, [bob.id]);
+    const second = await say(store, alice, LOBBY_ID, "@bob two", undefined, [bob.id]);
+    await say(store, carol, LOBBY_ID, "@bob three", undefined, [bob.id]);
+    await say(store, carol, LOBBY_ID, "not him");
+    assert.equal(await store.reads.mentionCount(bob.id, LOBBY_ID, start, 100), 3);
+    assert.equal(await store.reads.mentionCount(bob.id, LOBBY_ID, start, 2), 2);
+    assert.equal(await store.reads.mentionCount(bob.id, LOBBY_ID, second.message.id, 100), 1);
+    assert.equal(await store.reads.mentionCount(carol.id, LOBBY_ID, start, 100), 0);
+    await store.blocks.block(bob.id, carol.id, 1);
+    assert.equal(await store.reads.mentionCount(bob.id, LOBBY_ID, start, 100), 2);
+  });
+
+  it("a room's mentions go with the room", async (store) => {
+    const [alice, bob] = await people(store, "alice", "bob");
+    const made = await room(store, alice);
+    assert.equal(await store.rooms.add(made.id, bob.id, "member", 11), "added");
+    const start = (await store.reads.position(bob.id, made.id))!;
+    await say(store, alice, made.id, "@bob", undefined, [bob.id]);
+    assert.equal(await store.reads.mentionCount(bob.id, made.id, start, 100), 1);
+    assert.equal(await store.rooms.delete(made.id), true);
+    assert.equal(await store.reads.mentionCount(bob.id, made.id, start, 100), 0);
   });
 
   it("a closed store rejects, it does not throw", async (store) => {

@@ -5,7 +5,14 @@
 // never visible before a lower one (tests/store/postgres_test.ts shows a reader never misses one).
 import type { MessageStore, NewMessage, StoredMessage } from "../types.ts";
 import type { Sql } from "./db.ts";
-import { memberOf, messageColumns, type MessageRecord, notBlocked, toMessage } from "./sql.ts";
+import {
+  memberOf,
+  mentioned,
+  messageColumns,
+  type MessageRecord,
+  notBlocked,
+  toMessage,
+} from "./sql.ts";
 
 type PendingInsert = {
   message: NewMessage;
@@ -24,6 +31,25 @@ export function pgMessages(sql: Sql): MessageStore {
 
   let pending: PendingInsert[] = [];
   let writing: Promise<void> | null = null;
+
+  /** Stores the batch's mentions with its messages (none for a duplicate): a CTE, or nothing. */
+  function mentionsOf(batch: PendingInsert[]) {
+    const ords: number[] = [];
+    const users: number[] = [];
+    batch.forEach(({ message }, i) => {
+      for (const userId of message.mentions ?? []) ords.push(i + 1), users.push(userId);
+    });
+    if (!users.length) return sql``;
+    // Joined with users: one gone since the send was checked is no reason to refuse the message.
+    return sql`, mentioned AS (
+      INSERT INTO mentions (user_id, conversation_id, message_id)
+      SELECT u.id, stored.conversation_id, stored.id
+      FROM unnest(${ords}::bigint[], ${users}::bigint[]) AS x(ord, user_id)
+      JOIN stored ON stored.seq - (SELECT last_seq FROM s) + ${batch.length} = x.ord
+      JOIN users u ON u.id = x.user_id
+      ON CONFLICT DO NOTHING
+    )`;
+  }
 
   async function write(batch: PendingInsert[]) {
     const n = batch.length;
@@ -44,8 +70,8 @@ export function pgMessages(sql: Sql): MessageStore {
             s.last_seq - ${n} + t.ord
           FROM t, s ORDER BY t.ord
           ON CONFLICT (sender_id, client_id) DO NOTHING
-          RETURNING id, seq
-        )
+          RETURNING id, seq, conversation_id
+        )${mentionsOf(batch)}
         SELECT id, seq, seq - (SELECT last_seq FROM s) + ${n} AS ord FROM stored`;
     } catch (error) {
       for (const { reject } of batch) reject(error);
@@ -54,7 +80,10 @@ export function pgMessages(sql: Sql): MessageStore {
     const stored = new Map(rows.map((row) => [row.ord, row]));
     await Promise.all(batch.map(async ({ message: m, resolve, reject }, i) => {
       const row = stored.get(i + 1);
-      if (row) return resolve({ message: { ...m, id: row.id, seq: row.seq }, duplicate: false });
+      const { mentions: _, ...message } = m;
+      if (row) {
+        return resolve({ message: { ...message, id: row.id, seq: row.seq }, duplicate: false });
+      }
       try {
         resolve({ message: (await byClientId(m.senderId, m.clientId))!, duplicate: true }); // stored before
       } catch (error) {
@@ -81,23 +110,24 @@ export function pgMessages(sql: Sql): MessageStore {
       }),
     findByClientId: byClientId,
     history: async (readerId, conversationId, beforeId, limit) => {
-      const rows = await sql<MessageRecord[]>`SELECT * FROM (SELECT ${columns} FROM messages m
+      const rows = await sql<MessageRecord[]>`SELECT * FROM (SELECT ${columns},
+        ${mentioned(sql, readerId)} FROM messages m
         JOIN users u ON u.id = m.sender_id
         WHERE m.conversation_id = ${conversationId} AND m.id < ${beforeId}
         AND ${notBlocked(sql, readerId)} ORDER BY m.id DESC LIMIT ${limit}) AS page ORDER BY id`;
       return rows.map(toMessage);
     },
     after: async (readerId, afterSeq, limit) => {
-      const rows = await sql<MessageRecord[]>`SELECT ${columns} FROM messages m
-        JOIN users u ON u.id = m.sender_id JOIN conversations c ON c.id = m.conversation_id
+      const rows = await sql<MessageRecord[]>`SELECT ${columns}, ${mentioned(sql, readerId)}
+        FROM messages m JOIN users u ON u.id = m.sender_id JOIN conversations c ON c.id = m.conversation_id
         WHERE m.seq > ${afterSeq}
         AND ${memberOf(sql, readerId)}
         AND ${notBlocked(sql, readerId)} ORDER BY m.seq LIMIT ${limit}`;
       return rows.map(toMessage);
     },
     latest: async (readerId, conversationId) => {
-      const [row] = await sql<MessageRecord[]>`SELECT ${columns} FROM messages m
-        JOIN users u ON u.id = m.sender_id
+      const [row] = await sql<MessageRecord[]>`SELECT ${columns}, ${mentioned(sql, readerId)}
+        FROM messages m JOIN users u ON u.id = m.sender_id
         WHERE m.conversation_id = ${conversationId} AND ${notBlocked(sql, readerId)}
         ORDER BY m.id DESC LIMIT 1`;
       return row ? toMessage(row) : null;

@@ -112,4 +112,17 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX room_members_by_user ON room_members(user_id);
     `,
   },
+  {
+    version: 3,
+    name: "mentions",
+    sql: `
+      CREATE TABLE mentions (
+        user_id bigint NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        conversation_id bigint NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        message_id bigint NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        PRIMARY KEY (user_id, conversation_id, message_id)
+      );
+      CREATE INDEX mentions_by_message ON mentions(message_id);
+    `,
+  },
 ];

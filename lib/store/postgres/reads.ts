@@ -25,5 +25,12 @@ export function pgReads(sql: Sql): ReadStore {
         AND m.sender_id != ${userId} AND ${notBlocked(sql, userId)} LIMIT ${cap}) AS unread`;
       return row.n;
     },
+    mentionCount: async (userId, conversationId, afterId, cap) => {
+      const [row] = await sql<{ n: number }[]>`SELECT COUNT(*) AS n FROM (SELECT 1 FROM mentions mn
+        JOIN messages m ON m.id = mn.message_id
+        WHERE mn.user_id = ${userId} AND mn.conversation_id = ${conversationId}
+        AND mn.message_id > ${afterId} AND ${notBlocked(sql, userId)} LIMIT ${cap}) AS mentioned`;
+      return row.n;
+    },
   };
 }

@@ -11,6 +11,8 @@ export type MessageRecord = {
   client_id: string;
   body: string;
   created_at: number;
+  /** Whether the message mentions the reader (the verbs that read for one reader). */
+  mentioned?: boolean;
 };
 
 export const toMessage = (row: MessageRecord): MessageRow => ({
@@ -22,11 +24,17 @@ export const toMessage = (row: MessageRecord): MessageRow => ({
   clientId: row.client_id,
   text: row.body,
   at: row.created_at,
+  ...(row.mentioned ? { mentioned: true } : {}),
 });
 
 export const messageColumns = (sql: Sql) =>
   sql`m.id, m.seq, m.conversation_id, m.sender_id, u.username AS sender_name, m.client_id,
     m.body, m.created_at`;
+
+/** Whether the message mentions the reader, as the column `mentioned`. */
+export const mentioned = (sql: Sql, reader: number) =>
+  sql`EXISTS (SELECT 1 FROM mentions mn WHERE mn.user_id = ${reader}
+    AND mn.conversation_id = m.conversation_id AND mn.message_id = m.id) AS mentioned`;
 
 /**
  * A reader never sees Lobby or room messages from someone they blocked (direct history stays).

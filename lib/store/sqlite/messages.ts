@@ -4,6 +4,7 @@ import type { MessageRow, MessageStore, NewMessage, StoredMessage } from "../typ
 import { type Db, transaction } from "./db.ts";
 import {
   MEMBER_OF,
+  MENTIONED,
   MESSAGE_COLUMNS,
   type MessageRecord,
   NOT_BLOCKED,
@@ -28,20 +29,25 @@ export function sqliteMessages(db: Db): MessageStore {
       `INSERT INTO messages (conversation_id, sender_id, client_id, body, created_at, seq)
        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING`,
     ),
+    // A user gone since the send was checked is no reason to refuse the message.
+    mention: db.prepare(
+      `INSERT OR IGNORE INTO mentions (user_id, conversation_id, message_id)
+       SELECT id, ?, ? FROM users WHERE id = ?`,
+    ),
     byClientId: db.prepare(
       `SELECT ${MESSAGE_COLUMNS} ${FROM_MESSAGES} WHERE m.sender_id = ? AND m.client_id = ?`,
     ),
     history: db.prepare(
-      `SELECT * FROM (SELECT ${MESSAGE_COLUMNS} ${FROM_MESSAGES}
+      `SELECT * FROM (SELECT ${MESSAGE_COLUMNS}, ${MENTIONED} ${FROM_MESSAGES}
        WHERE m.conversation_id = :conversation AND m.id < :before AND ${NOT_BLOCKED}
        ORDER BY m.id DESC LIMIT :limit) ORDER BY id`,
     ),
     after: db.prepare(
-      `SELECT ${MESSAGE_COLUMNS} ${FROM_MESSAGES} JOIN conversations c ON c.id = m.conversation_id
+      `SELECT ${MESSAGE_COLUMNS}, ${MENTIONED} ${FROM_MESSAGES} JOIN conversations c ON c.id = m.conversation_id
        WHERE m.seq > :after AND ${MEMBER_OF} AND ${NOT_BLOCKED} ORDER BY m.seq LIMIT :limit`,
     ),
     latest: db.prepare(
-      `SELECT ${MESSAGE_COLUMNS} ${FROM_MESSAGES}
+      `SELECT ${MESSAGE_COLUMNS}, ${MENTIONED} ${FROM_MESSAGES}
        WHERE m.conversation_id = :conversation AND ${NOT_BLOCKED} ORDER BY m.id DESC LIMIT 1`,
     ),
     maxId: db.prepare("SELECT COALESCE(MAX(id), 0) AS id FROM messages"),
@@ -70,7 +76,11 @@ export function sqliteMessages(db: Db): MessageStore {
             m.at,
             seq,
           );
-          return changes ? { ...m, id: Number(lastInsertRowid), seq } : undefined;
+          if (!changes) return undefined;
+          const id = Number(lastInsertRowid);
+          for (const userId of m.mentions ?? []) sql.mention.run(m.conversationId, id, userId);
+          const { mentions: _, ...row } = m;
+          return { ...row, id, seq };
         });
       });
     } catch (error) {

@@ -147,4 +147,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX room_members_by_user ON room_members(user_id);
     `,
   },
+  {
+    version: 5,
+    name: "mentions",
+    sql: `
+      -- Who a message mentions, resolved when it was sent: one row per mentioned user.
+      CREATE TABLE mentions (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        PRIMARY KEY (user_id, conversation_id, message_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX mentions_by_message ON mentions(message_id);
+    `,
+  },
 ];

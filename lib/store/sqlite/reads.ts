@@ -18,6 +18,11 @@ export function sqliteReads(db: Db): ReadStore {
        WHERE m.conversation_id = :conversation AND m.id > :after AND m.sender_id != :reader AND ${NOT_BLOCKED}
        LIMIT :cap)`,
     ),
+    mentions: db.prepare(
+      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM mentions mn JOIN messages m ON m.id = mn.message_id
+       WHERE mn.user_id = :reader AND mn.conversation_id = :conversation AND mn.message_id > :after
+       AND ${NOT_BLOCKED} LIMIT :cap)`,
+    ),
   };
   return rejectingPart<ReadStore>({
     position: (userId, conversationId) => {
@@ -30,6 +35,15 @@ export function sqliteReads(db: Db): ReadStore {
     },
     unreadCount: (userId, conversationId, afterId, cap) => {
       const row = sql.unread.get({
+        reader: userId,
+        conversation: conversationId,
+        after: afterId,
+        cap,
+      }) as { n: number };
+      return Promise.resolve(row.n);
+    },
+    mentionCount: (userId, conversationId, afterId, cap) => {
+      const row = sql.mentions.get({
         reader: userId,
         conversation: conversationId,
         after: afterId,

@@ -10,6 +10,8 @@ export type MessageRecord = {
   client_id: string;
   body: string;
   created_at: number;
+  /** 1 when the message mentions the reader (the verbs that read for one reader). */
+  mentioned?: number;
 };
 
 export const toMessage = (row: MessageRecord): MessageRow => ({
@@ -21,6 +23,7 @@ export const toMessage = (row: MessageRecord): MessageRow => ({
   clientId: row.client_id,
   text: row.body,
   at: row.created_at,
+  ...(row.mentioned ? { mentioned: true } : {}),
 });
 
 export const asUsers = (rows: unknown[]): User[] =>
@@ -28,6 +31,10 @@ export const asUsers = (rows: unknown[]): User[] =>
 
 export const MESSAGE_COLUMNS =
   `m.id, m.seq, m.conversation_id, m.sender_id, u.username AS sender_name, m.client_id, m.body, m.created_at`;
+
+/** Whether the message mentions :reader, as the column `mentioned`. */
+export const MENTIONED = `EXISTS (SELECT 1 FROM mentions mn WHERE mn.user_id = :reader
+  AND mn.conversation_id = m.conversation_id AND mn.message_id = m.id) AS mentioned`;
 
 // A reader never sees Lobby or room messages from someone they blocked (direct history stays).
 // The block is looked up first: without one, the conversation's kind is not needed.

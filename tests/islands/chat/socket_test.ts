@@ -18,9 +18,25 @@ Deno.test("the cursor starts at the newest message the first snapshot shows", ()
   const snapshot = {
     me: { id: 1, username: "alice", appearOffline: false },
     conversations: [
-      { id: LOBBY_ID, kind: "lobby", with: null, lastReadId: 0, unread: 0, latest: message(8) },
-      { id: 5, kind: "direct", with: bob, lastReadId: 0, unread: 0, latest: message(12) },
-      { id: 6, kind: "direct", with: bob, lastReadId: 0, unread: 0, latest: null },
+      {
+        id: LOBBY_ID,
+        kind: "lobby",
+        with: null,
+        lastReadId: 0,
+        unread: 0,
+        mentions: 0,
+        latest: message(8),
+      },
+      {
+        id: 5,
+        kind: "direct",
+        with: bob,
+        lastReadId: 0,
+        unread: 0,
+        mentions: 0,
+        latest: message(12),
+      },
+      { id: 6, kind: "direct", with: bob, lastReadId: 0, unread: 0, mentions: 0, latest: null },
     ],
     friends: [],
     incoming: [],

@@ -48,8 +48,16 @@ function alicesSnapshot(): Snapshot {
   return {
     me: { ...alice, appearOffline: false },
     conversations: [
-      { id: LOBBY_ID, kind: "lobby", with: null, lastReadId: 3, unread: 0, latest: message(3) },
-      { id: DM, kind: "direct", with: bob, lastReadId: 0, unread: 0, latest: null },
+      {
+        id: LOBBY_ID,
+        kind: "lobby",
+        with: null,
+        lastReadId: 3,
+        unread: 0,
+        mentions: 0,
+        latest: message(3),
+      },
+      { id: DM, kind: "direct", with: bob, lastReadId: 0, unread: 0, mentions: 0, latest: null },
     ],
     friends: [{ ...bob, online: true, lastSeenAt: null }],
     incoming: [],
@@ -287,7 +295,7 @@ Deno.test("no read receipt for a conversation read up to its latest, or with no 
 Deno.test("a read frame from another tab sets the conversation's unread count", () => {
   const { state } = alicesPage();
   state.apply({ type: "message", message: message(4) });
-  state.apply({ type: "read", conversationId: LOBBY_ID, lastReadId: 4, unread: 0 });
+  state.apply({ type: "read", conversationId: LOBBY_ID, lastReadId: 4, unread: 0, mentions: 0 });
   assert.equal(lobby(state).unread, 0);
   assert.equal(readReceipt(state.snapshot.value, LOBBY_ID), null);
 });
@@ -318,6 +326,7 @@ const watercooler = {
   room: { name: "watercooler", topic: "", visibility: "private" as const, role: "member" as const },
   lastReadId: 0,
   unread: 0,
+  mentions: 0,
   latest: null,
 };
 const roomOf = (state: ReturnType<typeof createChatState>) =>
