@@ -264,8 +264,7 @@ let profileName = "";
 async function startServer(
   kind: Impl,
   users: number,
-  dmPairs = false,
-  instances = 1,
+  { dmPairs = false, instances = 1 }: { dmPairs?: boolean; instances?: number } = {},
 ): Promise<Server> {
   if (instances > 1 && kind !== "postgres") throw new Error("several instances need postgres");
   if (kind === "reference") {
@@ -605,7 +604,7 @@ try {
   if (wanted("dm")) {
     console.error(`dm: ${pairs} pairs of friends`);
     const dmRuns = await scenario("dm", UGOCHATS, async (kind) => {
-      const server = await startServer(kind, pairs * 2, true);
+      const server = await startServer(kind, pairs * 2, { dmPairs: true });
       try {
         const result = await loadgen({
           kind: "ugochat",
@@ -733,7 +732,7 @@ async function cluster() {
     for (const variant of order) {
       console.error(`  cluster: ${variant.name} (repetition ${rep + 1}/${REPS})`);
       profileName = `cluster-${variant.name}-${rep + 1}`;
-      const server = await startServer(variant.kind, 200, false, variant.instances);
+      const server = await startServer(variant.kind, 200, { instances: variant.instances });
       try {
         const result = await loadgen({
           kind: "ugochat",
