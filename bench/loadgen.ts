@@ -12,7 +12,7 @@ export type Config = {
   ports?: number[];
   /** cluster: every instance's pid, whose CPU is summed (else `serverPid` alone). */
   serverPids?: number[];
-  scenario: "fanout" | "idle" | "dm" | "overload" | "reconnect";
+  scenario: "fanout" | "idle" | "dm" | "overload" | "reconnect" | "rooms";
   users: User[];
   senders: number;
   payloadBytes: number;
@@ -21,6 +21,8 @@ export type Config = {
   stepSeconds: number;
   idleSteps?: number[]; // idle: connection counts to measure RSS at
   dmConversations?: number[]; // dm: one conversation per pair
+  /** rooms: room k's conversation; its members are the k-th run of users.length / rooms users. */
+  roomConversations?: number[];
 };
 
 const MARK = "@@";
@@ -63,6 +65,8 @@ type Client = RawSocket & {
   latencies: number[];
   ackLatencies: number[];
   acks: Map<string, number>;
+  /** The conversation it sends into: the Lobby (1), but for a room's sender. */
+  conversationId: number;
 };
 
 async function connect(
@@ -87,6 +91,7 @@ async function connect(
   socket.latencies = [];
   socket.ackLatencies = [];
   socket.acks = new Map();
+  socket.conversationId = 1;
   const ready = Promise.withResolvers<void>();
   socket.onText = (p) => {
     if (isDelivery(kind, p)) {
@@ -143,15 +148,19 @@ function percentile(sorted: number[], p: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 }
 
-/** Sends `rate` deliveries per second for `seconds`, then waits for stragglers; measures it all. */
+/**
+ * Sends `rate` deliveries per second for `seconds`, then waits for stragglers; measures it all.
+ * Each message makes `recipients` deliveries: every client's, unless the senders' audiences are
+ * smaller (rooms).
+ */
 async function step(
   config: Config,
   clients: Client[],
   senders: Client[],
   rate: number,
   seconds: number,
+  recipients = clients.length,
 ) {
-  const recipients = clients.length;
   const messagesPerSecond = rate / recipients;
   for (const c of clients) {
     c.deliveries = 0;
@@ -168,7 +177,11 @@ async function step(
     for (; sent < due; sent++) {
       const sender = senders[turn++ % senders.length];
       sender.sendText(
-        messageFrame(config.kind, pad(`${MARK}${now().toFixed(3)}${MARK}`, config.payloadBytes)),
+        messageFrame(
+          config.kind,
+          pad(`${MARK}${now().toFixed(3)}${MARK}`, config.payloadBytes),
+          sender.conversationId,
+        ),
       );
     }
     await sleep(TICK_MS);
@@ -196,14 +209,39 @@ async function step(
 async function fanout(config: Config) {
   const clients = await connectAll(config, config.users, 10);
   await sleep(500);
-  const senders = clients.slice(0, config.senders);
+  const steps = await climb(config, clients, clients.slice(0, config.senders));
+  clients.forEach((c) => c.close());
+  return { steps };
+}
+
+/** Steps through the rates until one has p99 over 100 ms or less than 99 % delivered. */
+async function climb(config: Config, clients: Client[], senders: Client[], recipients?: number) {
   const steps = [];
   for (const rate of config.rates) {
-    const result = await step(config, clients, senders, rate, config.stepSeconds);
+    const result = await step(config, clients, senders, rate, config.stepSeconds, recipients);
     steps.push(result);
     if (result.p99_ms === null || result.p99_ms > 100 || result.delivered_fraction < 0.99) break;
     await sleep(300);
   }
+  return steps;
+}
+
+/**
+ * Rooms of equal size, each with one sender (its last member) sending into it, so that every
+ * message reaches that room's members, the sender's own socket included.
+ */
+async function rooms(config: Config) {
+  const ids = config.roomConversations!;
+  const size = config.users.length / ids.length;
+  // Every room's first member is a probe, so latency is read away from the sender.
+  const clients = await connectAll(config, config.users, size);
+  await sleep(500);
+  const senders = ids.map((id, k) => {
+    const sender = clients[(k + 1) * size - 1];
+    sender.conversationId = id;
+    return sender;
+  });
+  const steps = await climb(config, clients, senders, size);
   clients.forEach((c) => c.close());
   return { steps };
 }
@@ -357,7 +395,7 @@ async function reconnect(config: Config) {
 
 if (import.meta.main) {
   const config: Config = JSON.parse(await Deno.readTextFile(Deno.args[0]));
-  const run = { fanout, idle, dm, overload, reconnect }[config.scenario];
+  const run = { fanout, idle, dm, overload, reconnect, rooms }[config.scenario];
   const result = await run(config);
   console.log(JSON.stringify(result));
   Deno.exit(0);

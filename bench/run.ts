@@ -38,7 +38,7 @@ const hasTaskset = await commandExists("taskset");
 const CORES = navigator.hardwareConcurrency;
 const hasNode = await commandExists("node");
 const SOCKETIO_DIR = `${BENCH}/socketio`;
-// Only dm runs UgoChat alone; any other scenario wants the Socket.IO baseline.
+// Only dm and rooms run UgoChat alone; any other scenario wants the Socket.IO baseline.
 const socketioWanted = ["fanout", "big_room", "idle", "overload", "reconnect"].some(wanted);
 const hasSocketio = socketioWanted && await socketioReady();
 const maxConnections = Math.floor((await fileLimit()) / 2.2);
@@ -211,6 +211,8 @@ type Server = {
   stop(): Promise<void>;
   users: { cookie?: string }[];
   dm?: number[];
+  /** Room k holds the k-th run of roomSize users; empty when the checkout seeds no rooms. */
+  rooms?: number[];
 };
 
 async function startProcess(
@@ -257,15 +259,18 @@ async function startProcess(
 let profileName = "";
 
 /**
- * Starts `kind` seeded with `users` (friends in pairs with `dmPairs`). `instances` > 1 (postgres
- * only) starts that many processes on the same PostgreSQL database and Redis prefix, instance i
- * pinned to core i.
+ * Starts `kind` seeded with `users` (friends in pairs with `dmPairs`, in rooms of `roomSize`
+ * with it). `instances` > 1 (postgres only) starts that many processes on the same PostgreSQL
+ * database and Redis prefix, instance i pinned to core i.
  */
 async function startServer(
   kind: Impl,
   users: number,
-  dmPairs = false,
-  instances = 1,
+  { dmPairs = false, instances = 1, roomSize = 0 }: {
+    dmPairs?: boolean;
+    instances?: number;
+    roomSize?: number;
+  } = {},
 ): Promise<Server> {
   if (instances > 1 && kind !== "postgres") throw new Error("several instances need postgres");
   if (kind === "reference") {
@@ -302,7 +307,8 @@ async function startServer(
   let dropDatabase = () => Promise.resolve();
   const databasePath = resolve(dataDir, "ugochat.db");
   // Real users and sessions, through the store of the checkout that is about to serve them.
-  const seeded: { users: Seeded; dm: number[] } = JSON.parse(
+  // A checkout from before rooms ignores roomSize and prints no rooms.
+  const seeded: { users: Seeded; dm: number[]; rooms?: number[] } = JSON.parse(
     await runIn(checkout, [
       Deno.execPath(),
       "run",
@@ -311,6 +317,7 @@ async function startServer(
       databasePath,
       String(users),
       String(dmPairs ? users / 2 : 0),
+      String(roomSize),
     ]),
   );
   if (kind === "postgres") {
@@ -373,6 +380,7 @@ async function startServer(
     pids: processes.map((q) => q.pid),
     users: seeded.users.map((u) => ({ cookie: u.cookie })),
     dm: dmPairs ? seeded.dm : undefined,
+    rooms: seeded.rooms ?? [],
     async stop() {
       await Promise.all(processes.map((q) => q.stop()));
       await dropDatabase();
@@ -425,16 +433,25 @@ function summarizeSteps(steps: Step[], at: number) {
   };
 }
 
+/** A step in a few words, for the log: "50k/s: 99.8 % in, p99 12 ms, 20.1 µs". */
+const stepLine = (s: Step) =>
+  `${s.target_deliveries_per_s / 1000}k/s: ${(100 * s.delivered_fraction).toFixed(1)} % in, p99 ${
+    s.p99_ms?.toFixed(0) ?? "—"
+  } ms, ${s.cpu_us_per_delivery?.toFixed(1) ?? "—"} µs${s.client_bound ? ", client-bound" : ""}`;
+
 const median = (values: number[]) => {
   const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
   return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : null;
 };
 
-/** Runs one scenario for each implementation, REPS times, alternating the order. */
+/**
+ * Runs one scenario for each implementation, REPS times, alternating the order. A run that
+ * returns null could not be made (a checkout without the feature) and is left out.
+ */
 async function scenario(
   name: string,
   kinds: Impl[],
-  run: (kind: Impl) => Promise<Record<string, unknown>>,
+  run: (kind: Impl) => Promise<Record<string, unknown> | null>,
 ): Promise<Runs> {
   const results: Runs = { reference: [], ugochat: [], socketio: [], before: [], postgres: [] };
   for (let rep = 0; rep < REPS; rep++) {
@@ -442,7 +459,8 @@ async function scenario(
     for (const kind of order) {
       console.error(`  ${name}: ${kind} (repetition ${rep + 1}/${REPS})`);
       profileName = `${name}-${kind}-${rep + 1}`;
-      results[kind].push(await run(kind));
+      const result = await run(kind);
+      if (result) results[kind].push(result);
     }
   }
   return results;
@@ -515,6 +533,32 @@ const fanoutRates = QUICK
   : [25_000, 50_000, 100_000, 150_000, 200_000, 300_000, 400_000, 600_000];
 const bigRoomUsers = QUICK ? 1000 : Math.min(5000, maxConnections);
 const bigRoomRates = QUICK ? [50_000, 100_000] : [50_000, 100_000, 200_000, 300_000, 500_000];
+const ROOM_SIZE = 10;
+const roomCount = Math.min(200, Math.floor(maxConnections / ROOM_SIZE));
+const roomUsers = roomCount * ROOM_SIZE;
+// Each delivery here is a tenth of a stored message (in fanout, a two-hundredth): the ladder
+// starts where DM's does, at 1k messages a second, and climbs finely where rooms top out.
+const roomRates = QUICK
+  ? [10_000, 25_000, 50_000, 100_000, 200_000]
+  : [10_000, 20_000, 30_000, 40_000, 50_000, 75_000, 100_000, 150_000, 200_000, 300_000, 600_000];
+/** The rate whose p50, p99 and CPU per delivery the rooms entry reports: the first step. */
+const ROOMS_AT = 10_000;
+
+/**
+ * Adds to each implementation's rooms figures its `ratio_to_fanout`: rooms ÷ fanout deliveries
+ * per second at p99 ≤ 100 ms, both from this run (when fanout ran).
+ */
+function withFanoutRatio(rooms: Record<string, unknown>, fanout: unknown) {
+  const figure = (entry: unknown, kind: Impl) =>
+    (entry as Record<string, Record<string, unknown> | null> | undefined)?.[kind]
+      ?.deliveries_per_s;
+  for (const kind of UGOCHATS) {
+    const [a, b] = [figure(rooms, kind), figure(fanout, kind)];
+    if (typeof a !== "number" || typeof b !== "number" || !b) continue;
+    (rooms[kind] as Record<string, unknown>).ratio_to_fanout = Number((a / b).toFixed(3));
+  }
+  return rooms;
+}
 
 try {
   if (wanted("fanout")) {
@@ -605,7 +649,7 @@ try {
   if (wanted("dm")) {
     console.error(`dm: ${pairs} pairs of friends`);
     const dmRuns = await scenario("dm", UGOCHATS, async (kind) => {
-      const server = await startServer(kind, pairs * 2, true);
+      const server = await startServer(kind, pairs * 2, { dmPairs: true });
       try {
         const result = await loadgen({
           kind: "ugochat",
@@ -639,6 +683,43 @@ try {
       dmRuns,
       ["acked_per_s", "p50_ms", "p99_ms", "cpu_us_per_ack", "acked_per_s_p99_20ms"],
       "acked_per_s",
+    );
+  }
+
+  if (wanted("rooms")) {
+    console.error(`rooms: ${roomUsers} users in ${roomCount} rooms of ${ROOM_SIZE} and the Lobby`);
+    const roomRuns = await scenario("rooms", UGOCHATS, async (kind) => {
+      const server = await startServer(kind, roomUsers, { roomSize: ROOM_SIZE });
+      try {
+        if (!server.rooms!.length) {
+          console.error(`    ${kind}: its bench/seed.ts makes no rooms, not run`);
+          return null;
+        }
+        const result = await loadgen({
+          kind: "ugochat",
+          port: server.port,
+          serverPid: server.pid,
+          scenario: "rooms",
+          users: server.users,
+          senders: roomCount,
+          payloadBytes: PAYLOAD,
+          rates: roomRates,
+          stepSeconds,
+          roomConversations: server.rooms,
+        }) as { steps: Step[] };
+        console.error(`    steps: ${result.steps.map(stepLine).join("; ")}`);
+        return summarizeSteps(result.steps, ROOMS_AT);
+      } finally {
+        await server.stop();
+      }
+    });
+    report.rooms = withFanoutRatio(
+      combine(
+        roomRuns,
+        ["deliveries_per_s", "p50_ms", "p99_ms", "cpu_us_per_delivery"],
+        "deliveries_per_s",
+      ),
+      report.fanout,
     );
   }
 
@@ -733,7 +814,7 @@ async function cluster() {
     for (const variant of order) {
       console.error(`  cluster: ${variant.name} (repetition ${rep + 1}/${REPS})`);
       profileName = `cluster-${variant.name}-${rep + 1}`;
-      const server = await startServer(variant.kind, 200, false, variant.instances);
+      const server = await startServer(variant.kind, 200, { instances: variant.instances });
       try {
         const result = await loadgen({
           kind: "ugochat",
@@ -831,6 +912,11 @@ function printTable(r: Record<string, unknown>) {
     ["dm", "p99_ms"],
     ["dm", "cpu_us_per_ack"],
     ["dm", "acked_per_s_p99_20ms"],
+    ["rooms", "deliveries_per_s"],
+    ["rooms", "p50_ms"],
+    ["rooms", "p99_ms"],
+    ["rooms", "cpu_us_per_delivery"],
+    ...(r.fanout ? [["rooms", "ratio_to_fanout"] as [string, string]] : []),
     ["overload", "idle_rss_mib"],
     ["overload", "peak_rss_mib"],
     ["overload", "recovered"],

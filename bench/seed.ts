@@ -1,9 +1,11 @@
 // Creates benchmark users and logs them in, straight through the store and sessions
 // modules (one shared argon2 hash, so that 5000 users do not cost 5000 hashes).
 //
-// `deno run -A bench/seed.ts <databasePath> <count> <pairs>` prints {users, dm} as JSON, dm
-// being the conversation of each pair of friends (pairs: 0, or count / 2). bench/run.ts runs
-// it inside the checkout it benchmarks, so that each commit seeds through its own store API.
+// `deno run -A bench/seed.ts <databasePath> <count> <pairs> [roomSize]` prints {users, dm, rooms}
+// as JSON, dm being the conversation of each pair of friends (pairs: 0, or count / 2), rooms the
+// conversation of each room of roomSize users in a row (absent or 0: no rooms). bench/run.ts
+// runs it inside the checkout it benchmarks, so that each commit seeds through its own store API;
+// a checkout from before rooms ignores roomSize and prints no rooms.
 import { hash } from "@node-rs/argon2";
 import { createSessions } from "../lib/sessions.ts";
 import { openSqliteStore } from "../lib/store/sqlite/mod.ts";
@@ -48,11 +50,50 @@ export async function directConversationIds(
   return ids;
 }
 
+/**
+ * Puts users 0…size-1 in one room, the next `size` in the next, and so on, the first of each
+ * its owner; returns the rooms' conversation ids in that order. Everyone stays in the Lobby.
+ */
+export async function seedRooms(
+  databasePath: string,
+  users: Seeded,
+  size: number,
+): Promise<number[]> {
+  const store = openSqliteStore(databasePath);
+  const ids = [];
+  for (let first = 0; first < users.length; first += size) {
+    const room = await store.rooms.create(
+      {
+        name: `bench room ${first / size}`,
+        topic: "",
+        visibility: "private",
+        createdBy: users[first].id,
+      },
+      Date.now(),
+    );
+    if (typeof room === "string") throw new Error(`room ${first / size}: ${room}`);
+    for (const member of users.slice(first + 1, first + size)) {
+      const added = await store.rooms.add(room.id, member.id, "member", Date.now());
+      if (added !== "added") throw new Error(`room ${first / size}, ${member.username}: ${added}`);
+    }
+    ids.push(room.id);
+  }
+  await store.close();
+  return ids;
+}
+
 if (import.meta.main) {
-  const [databasePath, count, pairs] = [Deno.args[0], Number(Deno.args[1]), Number(Deno.args[2])];
+  const [databasePath, count, pairs, roomSize] = [
+    Deno.args[0],
+    Number(Deno.args[1]),
+    Number(Deno.args[2]),
+    Number(Deno.args[3] ?? 0),
+  ];
   if (pairs !== 0 && pairs * 2 !== count) throw new Error("pairs must be 0 or count / 2");
+  if (roomSize && count % roomSize) throw new Error("count must be a multiple of roomSize");
   const friends = pairs > 0;
   const users = await seedUsers(databasePath, count, friends);
   const dm = friends ? await directConversationIds(databasePath, users) : [];
-  console.log(JSON.stringify({ users, dm }));
+  const rooms = roomSize ? await seedRooms(databasePath, users, roomSize) : [];
+  console.log(JSON.stringify({ users, dm, rooms }));
 }
