@@ -1,5 +1,6 @@
 // A message's text exactly as typed: line breaks kept (CSS pre-wrap), URLs as links, mentions
 // set apart, and nothing ever read as HTML — Preact writes every piece as a text node.
+import type { ComponentChildren } from "preact";
 import { mentionTokens, ROOM_MENTION } from "../lib/mention_syntax.ts";
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/g;
@@ -46,8 +47,15 @@ export function splitMentions(text: string): { text: string; mention?: string }[
   return parts;
 }
 
-export function MessageText(props: { text: string; me?: string }) {
-  const mine = (name: string) => name === ROOM_MENTION || name === props.me;
+/**
+ * `me` and `mentioned`: the reader's name, and whether the message mentions them; only then does
+ * their name (or `@room`) stand out as theirs.
+ */
+export function MessageText(
+  props: { text: string; me?: string; mentioned?: boolean; children?: ComponentChildren },
+) {
+  const mine = (name: string) =>
+    props.mentioned === true && (name === ROOM_MENTION || name === props.me);
   return (
     <p class={emojiOnly(props.text) ? "text emoji-only" : "text"}>
       {splitLinks(props.text).map((part, i) =>
@@ -63,6 +71,7 @@ export function MessageText(props: { text: string; me?: string }) {
               : piece.text
           )
       )}
+      {props.children && <>{" "}{props.children}</>}
     </p>
   );
 }

@@ -123,6 +123,10 @@ export const settings = {
     schema: positiveInt.default(30),
     help: "Messages one user may send per 10 seconds.",
   },
+  EDIT_WINDOW_S: {
+    schema: positiveInt.default(86_400),
+    help: "How long after sending a message its author may edit it, in seconds.",
+  },
   ROOMS_PER_USER_CREATED: {
     schema: positiveInt.default(20),
     help: "Rooms one user may have created (and not deleted).",

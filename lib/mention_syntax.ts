@@ -5,11 +5,12 @@
 /** `@room`: everyone in the room (its owners and admins may use it). */
 export const ROOM_MENTION = "room";
 /** Distinct names one message may mention; more are left as plain text. */
-export const MAX_MENTIONS = 50;
+export const MAX_MENTIONS = 20;
 
-// An `@` that does not follow a name character (so "me@example.org" is no mention), then a
-// username's characters. Usernames may end in "." or "-", which also end sentences.
-const TOKEN = /(?<![\p{L}\p{N}_.@-])@([A-Za-z0-9_.-]{1,32})/gu;
+// An `@` that does not follow a name character, nor a part of an address (so neither
+// "me@example.org" nor "https://example.social/@bob" mentions anyone), then a username's
+// characters. Usernames may end in "." or "-", which also end sentences.
+const TOKEN = /(?<![\p{L}\p{N}_.@\/:=?&#+-])@([A-Za-z0-9_.-]{1,32})/gu;
 const TRAILING = /[.-]+$/;
 
 export type MentionToken = {
@@ -54,7 +55,7 @@ export function mentionsIn(text: string): { names: MentionToken[]; room: boolean
  */
 export function mentionAt(text: string, caret: number): { query: string; start: number } | null {
   const before = text.slice(0, caret);
-  const match = /(?<![\p{L}\p{N}_.@-])@([A-Za-z0-9_.-]{0,32})$/u.exec(before);
+  const match = /(?<![\p{L}\p{N}_.@\/:=?&#+-])@([A-Za-z0-9_.-]{0,32})$/u.exec(before);
   if (!match) return null;
   return { query: match[1].toLowerCase(), start: match.index };
 }

@@ -10,8 +10,6 @@ import type { Store, User } from "./store/types.ts";
 export type Mentioned = {
   /** The users the message mentions: never the sender, never across a block. */
   ids: number[];
-  /** A room's members, when resolving needed them (publishing may use them). */
-  members?: number[];
 };
 
 const NONE: Mentioned = { ids: [] };
@@ -60,11 +58,11 @@ export function createMentions(deps: { store: Store; blocks: BlockList }) {
             "Only the room's owners and admins can mention @room.",
           );
         }
-        return { ids: ids.filter((id) => may(sender, id)), members: ids };
+        return { ids: ids.filter((id) => may(sender, id)) };
       }
       const byName = new Map(members.map((m) => [m.username, m.id]));
       const found = names.map((token) => pick(token, (name) => byName.get(name)));
-      return { ids: distinct(found).filter((id) => may(sender, id)), members: ids };
+      return { ids: distinct(found).filter((id) => may(sender, id)) };
     },
   };
 }

@@ -7,7 +7,7 @@ import { AppError } from "./errors.ts";
 import type { Logger } from "./log.ts";
 import type { Mentioned, Mentions } from "./mentions.ts";
 import type { Events } from "./realtime/broker.ts";
-import type { Limiters } from "./limits.ts";
+import type { Limiter } from "./limits.ts";
 import type { MessageRow, Store, User } from "./store/types.ts";
 import { MAX_MESSAGE_CHARS, type MessageView, REPLAY_CAP, type ServerFrame } from "./wire.ts";
 
@@ -24,6 +24,8 @@ export function toMessageView(row: MessageRow): MessageView {
     at: row.at,
     clientId: row.clientId,
     ...(row.mentioned ? { mentioned: true } : {}),
+    ...(row.editedAt !== undefined ? { editedAt: row.editedAt } : {}),
+    ...(row.deleted ? { deleted: true } : {}),
   };
 }
 
@@ -55,6 +57,25 @@ export function checkText(text: string): string {
   return trimmed;
 }
 
+/**
+ * Hands a frame about a message to its conversation's readers: the Lobby's or a room's, but
+ * `except` (those who blocked its sender, say), or both members of a direct one.
+ */
+export function toAudience(
+  events: Events,
+  audience: Audience,
+  frame: ServerFrame,
+  seq: number | undefined,
+  except: readonly number[] = [],
+): void {
+  const skip = except.length ? except : undefined;
+  if (audience.kind === "direct") {
+    const ids = audience.members.map((m) => m.id).filter((id) => !except.includes(id));
+    events.toUsers(ids, frame, seq);
+  } else if (audience.kind === "lobby") events.toEveryone(frame, seq, skip);
+  else events.toConversation(audience.id, frame, seq, skip);
+}
+
 export function createMessages(deps: {
   store: Store;
   events: Events;
@@ -63,11 +84,11 @@ export function createMessages(deps: {
   mentions: Mentions;
   friendships: Pick<Friendships, "areFriends">;
   log: Logger;
-  messagesPer10s: number;
-  limiters: Limiters;
+  /** How often one user may send (keyed by user id). */
+  sends: Limiter;
 }) {
   const { store, events, blocks, conversations, mentions, friendships, log } = deps;
-  const sends = deps.limiters("sends", { limit: deps.messagesPer10s, windowMs: 10_000 });
+  const { sends } = deps;
 
   /** Anyone may talk in the Lobby, a member in a room; a direct message needs a friend. */
   async function mayMessage(user: User, audience: Audience): Promise<void> {
@@ -114,36 +135,20 @@ export function createMessages(deps: {
   /**
    * Everyone allowed to see the stored row gets the same frame, encoded once: in the Lobby and
    * in rooms not those who blocked the sender. Those it mentions get it marked `mentioned`
-   * instead; when that is most of a room (`@room`), the room's topic carries the marked frame
-   * and the few others get the plain one.
+   * instead — in a room through the room's topic, so that it reaches only who is in the room
+   * when it is delivered, like the plain frame.
    */
   function publish(row: MessageRow, audience: Audience, mentioned: Mentioned): void {
     const view = toMessageView(row);
     const frame: ServerFrame = { type: "message", message: view };
+    const hidden = blocks.hiddenFrom(row.senderId);
+    // Again now: someone may have blocked the sender, or been blocked, since the send began.
+    const named = mentioned.ids.filter((id) => !blocks.between(row.senderId, id));
+    if (!named.length) return toAudience(events, audience, frame, row.seq, [...hidden]);
     const marked: ServerFrame = { type: "message", message: { ...view, mentioned: true } };
-    const named = new Set(mentioned.ids);
-    if (audience.kind === "direct") {
-      const ids = audience.members.map((m) => m.id);
-      events.toUsers(ids.filter((id) => !named.has(id)), frame, row.seq);
-      if (named.size) events.toUsers(mentioned.ids, marked, row.seq);
-      return;
-    }
-    const hidden = [...blocks.hiddenFrom(row.senderId)];
-    const toAll = (frame: ServerFrame, except: number[]) => {
-      const skip = except.length ? except : undefined;
-      if (audience.kind === "lobby") events.toEveryone(frame, row.seq, skip);
-      else events.toConversation(audience.id, frame, row.seq, skip);
-    };
-    const { members } = mentioned;
-    if (members && named.size > members.length / 2) {
-      const hiddenSet = new Set(hidden);
-      const rest = members.filter((id) => !named.has(id) && !hiddenSet.has(id));
-      toAll(marked, [...hidden, ...rest]);
-      events.toUsers(rest, frame, row.seq);
-      return;
-    }
-    toAll(frame, [...hidden, ...mentioned.ids]);
-    if (named.size) events.toUsers(mentioned.ids, marked, row.seq);
+    toAudience(events, audience, frame, row.seq, [...hidden, ...named]);
+    if (audience.kind === "room") events.toConversation(audience.id, marked, row.seq, [], named);
+    else events.toUsers(named, marked, row.seq);
   }
 
   return {

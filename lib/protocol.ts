@@ -18,6 +18,13 @@ export const clientFrame = z.discriminatedUnion("type", [
     conversationId: id,
     text: z.string().max(MAX_FRAME_BYTES),
   }),
+  z.object({
+    type: z.literal("edit"),
+    clientId: z.uuid(),
+    messageId: id,
+    text: z.string().max(MAX_FRAME_BYTES),
+  }),
+  z.object({ type: z.literal("delete"), clientId: z.uuid(), messageId: id }),
   z.object({ type: z.literal("read"), conversationId: id, messageId: id }),
   z.object({ type: z.literal("typing"), conversationId: id, stopped: z.literal(true).optional() }),
   z.object({ type: z.literal("set_status"), appearOffline: z.boolean() }),

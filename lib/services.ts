@@ -7,6 +7,7 @@ import { createConversations } from "./conversations.ts";
 import { createFriendships } from "./friendships.ts";
 import type { Logger } from "./log.ts";
 import { createMentions } from "./mentions.ts";
+import { createMessageChanges } from "./message_changes.ts";
 import { createMessages } from "./messages.ts";
 import type { Limiters } from "./limits.ts";
 import type { SocketSlots } from "./socket_slots_redis.ts";
@@ -51,6 +52,7 @@ export type Services = {
   friendships: ReturnType<typeof createFriendships>;
   conversations: ReturnType<typeof createConversations>;
   messages: ReturnType<typeof createMessages>;
+  messageChanges: ReturnType<typeof createMessageChanges>;
   rooms: ReturnType<typeof createRooms>;
   roomMembers: ReturnType<typeof createRoomMembers>;
   /** What each chat socket's session needs. */
@@ -106,6 +108,7 @@ export async function createServices(
     log,
     onBlocksChanged: conversations.refreshShared,
   });
+  const sends = backends.limiters("sends", { limit: config.MESSAGES_PER_10S, windowMs: 10_000 });
   const messages = createMessages({
     store,
     events,
@@ -114,8 +117,15 @@ export async function createServices(
     mentions: createMentions({ store, blocks }),
     friendships,
     log,
-    messagesPer10s: config.MESSAGES_PER_10S,
-    limiters: backends.limiters,
+    sends,
+  });
+  const messageChanges = createMessageChanges({
+    store,
+    events,
+    blocks,
+    conversations,
+    sends,
+    editWindowS: config.EDIT_WINDOW_S,
   });
   const roomCaps = {
     createdPerUser: config.ROOMS_PER_USER_CREATED,
@@ -178,13 +188,14 @@ export async function createServices(
     friendships,
     conversations,
     messages,
+    messageChanges,
     rooms,
     roomMembers,
     socketSlots: backends.socketSlots ?? { reserve: () => Promise.resolve(() => {}) },
     socketSession: {
       hub,
       log,
-      handlers: createHandlers({ messages, conversations, presence, events }),
+      handlers: createHandlers({ messages, messageChanges, conversations, presence, events }),
       roomsOf: (user) => store.rooms.roomIdsOf(user.id),
       lastSeq: () => store.messages.lastSeq(),
       snapshot,

@@ -50,6 +50,10 @@ export type MessageView = {
   clientId: string;
   /** It mentions you (by name, or with @room): shown highlighted, counted apart. */
   mentioned?: true;
+  /** When its text was last edited (absent if never): shown as "edited", its history readable. */
+  editedAt?: number;
+  /** It was deleted: shown as "message deleted"; its text is empty. */
+  deleted?: true;
 };
 export type RoomRole = "owner" | "admin" | "member";
 export type RoomVisibility = "private" | "public";
@@ -98,6 +102,17 @@ export type ServerFrame =
   | { type: "snapshot"; snapshot: Snapshot }
   | { type: "message"; message: MessageView }
   | { type: "ack"; clientId: string; id: number; seq: number; at: number; conversationId: number }
+  /** A message's text was edited (by its author): replace it where it shows. */
+  | {
+    type: "message_edited";
+    conversationId: number;
+    messageId: number;
+    seq: number;
+    text: string;
+    editedAt: number;
+  }
+  /** A message was deleted (by its author, or a room's owner or admin): show a tombstone. */
+  | { type: "message_deleted"; conversationId: number; messageId: number; seq: number }
   | { type: "caught_up"; seq: number }
   | { type: "resync" }
   | { type: "friends"; friends: FriendsView }
@@ -213,12 +228,28 @@ export function applyEvent(snapshot: Snapshot, frame: ServerFrame): Snapshot {
         frame.conversationId,
         (room) => ({ ...room, role: frame.member.role }),
       );
+    case "message_edited":
+      return withLatest(snapshot, frame.conversationId, frame.messageId, frame.seq, (m) => ({
+        ...m,
+        text: frame.text,
+        editedAt: frame.editedAt,
+      }));
+    case "message_deleted":
+      return withLatest(snapshot, frame.conversationId, frame.messageId, frame.seq, (m) => {
+        const { editedAt: _, ...rest } = m;
+        return { ...rest, text: "", deleted: true };
+      });
     case "message": {
       const { message } = frame;
       return {
         ...snapshot,
         conversations: snapshot.conversations.map((c) => {
-          if (c.id !== message.conversationId || (c.latest && c.latest.id >= message.id)) return c;
+          if (c.id !== message.conversationId) return c;
+          // A message seen before comes again as it is now (replayed after a change to it).
+          if (c.latest?.id === message.id) {
+            return message.seq > c.latest.seq ? { ...c, latest: message } : c;
+          }
+          if (c.latest && c.latest.id > message.id) return c;
           const fromOther = message.sender.id !== snapshot.me.id && message.id > c.lastReadId;
           if (!fromOther) return { ...c, latest: message };
           const mentions = c.mentions + (message.mentioned ? 1 : 0);
@@ -257,6 +288,24 @@ export function applyEvent(snapshot: Snapshot, frame: ServerFrame): Snapshot {
       return snapshot;
     }
   }
+}
+
+/** Changes a conversation's latest message, if it is that one and the change is newer. */
+function withLatest(
+  snapshot: Snapshot,
+  conversationId: number,
+  messageId: number,
+  seq: number,
+  change: (message: MessageView) => MessageView,
+): Snapshot {
+  return {
+    ...snapshot,
+    conversations: snapshot.conversations.map((c) =>
+      c.id === conversationId && c.latest?.id === messageId && c.latest.seq < seq
+        ? { ...c, latest: { ...change(c.latest), seq } }
+        : c
+    ),
+  };
 }
 
 /** Adds the conversation, or replaces the one with its id where it stands. */

@@ -1,4 +1,5 @@
-// /api/conversations: history, and opening a direct conversation with a friend.
+// /api/conversations: history, and opening a direct conversation with a friend; /api/messages:
+// an edited message's earlier texts.
 import { Hono } from "hono";
 import { z } from "zod";
 import { type AuthEnv, requireSession } from "../lib/auth.ts";
@@ -13,17 +14,17 @@ const historyQuery = z.object({
   before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(HISTORY_PAGE),
 });
-const conversationId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const positiveId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const openDirect = z.object({ with: z.string({ error: "Name a friend." }).min(1).max(256) });
 
 export function conversationApiRoutes(
-  services: Pick<Services, "store" | "conversations" | "messages">,
+  services: Pick<Services, "store" | "conversations" | "messages" | "messageChanges">,
 ) {
-  const { store, conversations, messages } = services;
+  const { store, conversations, messages, messageChanges } = services;
   return new Hono<AuthEnv>()
     .get("/api/conversations/:id/messages", async (c) => {
       const me = requireSession(c).user;
-      const id = conversationId.safeParse(c.req.param("id"));
+      const id = positiveId.safeParse(c.req.param("id"));
       if (!id.success) throw new AppError(404, "not_found", "No such conversation.");
       const query = parseInput(historyQuery, c.req.query());
       const page = await messages.history(
@@ -33,6 +34,12 @@ export function conversationApiRoutes(
         query.limit,
       );
       return c.json({ messages: page, hasMore: page.length === query.limit });
+    })
+    .get("/api/messages/:id/edits", async (c) => {
+      const me = requireSession(c).user;
+      const id = positiveId.safeParse(c.req.param("id"));
+      if (!id.success) throw new AppError(404, "not_found", "No such message.");
+      return c.json({ earlier: await messageChanges.earlierTexts(me, id.data) });
     })
     .post("/api/conversations", async (c) => {
       const me = requireSession(c).user;

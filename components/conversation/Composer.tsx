@@ -80,6 +80,17 @@ export function Composer(props: { store: ChatStore; conversationId: number; titl
         }}
         onKeyDown={(e) => {
           if (mentions.onKey(e)) return;
+          if (e.key === "ArrowUp" && !e.currentTarget.value && !e.altKey && !e.ctrlKey) {
+            // ↑ in an empty box edits your last message, as in most chats
+            const mine = (store.messages.value.get(conversationId) ?? []).findLast((m) =>
+              m.sender.id === store.me.value?.id && !m.deleted
+            );
+            if (mine) {
+              e.preventDefault();
+              store.editing.value = mine.id;
+            }
+            return;
+          }
           if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
             e.preventDefault();
             send();

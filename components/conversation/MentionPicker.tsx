@@ -75,11 +75,12 @@ export function useMentionPicker(
 
   /** Handles the picker's keys; true when the key was its own. */
   function onKey(e: KeyboardEvent): boolean {
-    if (!shown || e.isComposing) return false;
+    // Only bare keys: Shift+Tab still moves the focus back, Alt+↑/↓ still change conversation.
+    if (!shown || e.isComposing || e.altKey || e.ctrlKey || e.metaKey) return false;
     const move = (by: number) => setActive((current + by + options.length) % options.length);
     if (e.key === "ArrowDown") move(1);
     else if (e.key === "ArrowUp") move(-1);
-    else if ((e.key === "Enter" && !e.shiftKey) || e.key === "Tab") choose(options[current]);
+    else if ((e.key === "Enter" || e.key === "Tab") && !e.shiftKey) choose(options[current]);
     else if (e.key === "Escape") {
       setDismissed(open!.start);
       setOpen(null);

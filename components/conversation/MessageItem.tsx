@@ -2,6 +2,7 @@
 import type { MessageView, UserView } from "../../lib/wire.ts";
 import { formatStamp, LocalTime, sameDay } from "../LocalTime.tsx";
 import { MessageText } from "../MessageText.tsx";
+import { MessageActions, MessageEditor } from "./MessageActions.tsx";
 
 const GROUP_WITHIN_MS = 5 * 60_000; // consecutive messages from one sender within this share a header
 
@@ -13,6 +14,10 @@ export function MessageItem(
     local: boolean;
     /** The reader's name: mentions of it stand out in the text. */
     me?: string;
+    /** What the reader may do to it: edit it (their own), delete it (theirs, or as a room's admin). */
+    actions?: { canEdit: boolean; onEdit: () => void; onDelete: () => void };
+    /** It is being edited in place. */
+    editing?: { onSave: (text: string) => void; onCancel: () => void };
     /** Opens the sender's profile card; a name is a plain label without it. */
     onName?: (user: UserView, from: HTMLElement) => void;
   },
@@ -27,12 +32,19 @@ export function MessageItem(
   return (
     <li
       class={`message ${props.mine ? "mine" : "theirs"}${grouped ? " grouped" : ""}${
-        message.mentioned ? " mentioned" : ""
+        message.mentioned && !message.deleted ? " mentioned" : ""
       }`}
       data-id={message.id}
       title={grouped ? stamp : undefined}
       tabIndex={-1}
       aria-describedby={stamp ? stampId : undefined}
+      onKeyDown={(e) => { // from the message itself into its toolbar
+        if (e.target !== e.currentTarget || (e.key !== "Enter" && e.key !== "ArrowRight")) return;
+        const first = e.currentTarget.querySelector<HTMLElement>(".message-actions button");
+        if (!first) return;
+        e.preventDefault();
+        first.focus();
+      }}
     >
       <div class={grouped ? "meta sr-only" : "meta"}>
         {props.mine || grouped || !props.onName
@@ -49,9 +61,30 @@ export function MessageItem(
             </button>
           )} <LocalTime at={message.at} clock />
         {stamp && <span class="stamp" id={stampId} aria-hidden="true">{stamp}</span>}
-        {message.mentioned && <span class="mention-tag">mentions you</span>}
+        {message.mentioned && !message.deleted && <span class="mention-tag">mentions you</span>}
       </div>
-      <MessageText text={message.text} me={props.me} />
+      {message.deleted
+        ? <p class="text deleted">message deleted</p>
+        : props.editing
+        ? <MessageEditor text={message.text} {...props.editing} />
+        : (
+          <MessageText text={message.text} me={props.me} mentioned={message.mentioned}>
+            {message.editedAt !== undefined && (
+              <span
+                class="edited"
+                title={props.local ? `edited ${formatStamp(message.editedAt, true)}` : undefined}
+              >
+                (edited)
+              </span>
+            )}
+          </MessageText>
+        )}
+      {props.actions && !message.deleted && !props.editing && (
+        <MessageActions
+          {...props.actions}
+          what={props.mine ? "your message" : `${message.sender.username}'s message`}
+        />
+      )}
     </li>
   );
 }

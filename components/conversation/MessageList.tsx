@@ -15,6 +15,15 @@ export function MessageList(
     /** The reader's name, for their mentions in the text. */
     meName?: string;
     readBefore: number | null;
+    /** The reader runs the room (owner or admin): they may delete anyone's message. */
+    moderates?: boolean;
+    /** The message being edited, and what editing and deleting do. */
+    editingId?: number | null;
+    onChange?: {
+      startEdit: (id: number | null) => void;
+      edit: (id: number, text: string) => void;
+      remove: (id: number) => void;
+    };
     onName?: (user: UserView, from: HTMLElement) => void;
   },
 ) {
@@ -44,10 +53,36 @@ export function MessageList(
           grouped={message.id !== firstUnread && groupedWith(message, messages[i - 1])}
           local={local}
           me={props.meName}
+          {...changesFor(message, props)}
           onName={props.onName}
         />,
       ])}
       {props.pending.map((p) => <PendingItem key={p.clientId} pending={p} />)}
     </ol>
   );
+}
+
+/** The toolbar and editor props of one message, for what the reader may do to it. */
+function changesFor(
+  message: MessageView,
+  props: Parameters<typeof MessageList>[0],
+): Pick<Parameters<typeof MessageItem>[0], "actions" | "editing"> {
+  const change = props.onChange;
+  const mine = message.sender.id === props.meId;
+  if (!change || message.deleted || !(mine || props.moderates)) return {};
+  return {
+    actions: {
+      canEdit: mine,
+      onEdit: () => change.startEdit(message.id),
+      onDelete: () => change.remove(message.id),
+    },
+    ...(props.editingId === message.id
+      ? {
+        editing: {
+          onSave: (text: string) => change.edit(message.id, text),
+          onCancel: () => change.startEdit(null),
+        },
+      }
+      : {}),
+  };
 }

@@ -4,6 +4,7 @@
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import { isStandIn } from "../../islands/chat/direct.ts";
 import type { PendingMessage } from "../../islands/chat/state.ts";
+import { canManage } from "../../islands/chat/rooms.ts";
 import type { ChatStore } from "../../islands/chat/store.ts";
 import type { ConversationView, MessageView } from "../../lib/wire.ts";
 import { moveBetweenMessages } from "./messageFocus.ts";
@@ -168,6 +169,24 @@ export function MessageLog(
           meId={meId}
           meName={store.me.value?.username}
           readBefore={readBefore}
+          moderates={canManage(props.conversation?.room?.role)}
+          editingId={store.editing.value}
+          onChange={{
+            startEdit: (id) => {
+              store.editing.value = id;
+              if (id === null) document.getElementById("composer-input")?.focus();
+            },
+            edit: (id, text) => {
+              store.editing.value = null;
+              const before = messages.find((m) => m.id === id)?.text;
+              if (text.trim() !== before) store.change({ type: "edit", messageId: id, text });
+              document.getElementById("composer-input")?.focus();
+            },
+            remove: (id) => {
+              store.change({ type: "delete", messageId: id });
+              document.getElementById("composer-input")?.focus();
+            },
+          }}
           onName={(user, from) => store.showProfile(user, from)}
         />
       </div>

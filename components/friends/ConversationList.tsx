@@ -76,7 +76,7 @@ export function Preview(props: { conversation: ConversationView; meId: number; l
     <p class="preview" id={`preview-${c.id}`}>
       <span class="preview-text">
         {previewPrefix(c, props.meId)}
-        {c.latest.text}
+        {c.latest.deleted ? <em>message deleted</em> : c.latest.text}
       </span>
       {props.local && (
         <time dateTime={new Date(c.latest.at).toISOString()}>{when(c.latest.at)}</time>

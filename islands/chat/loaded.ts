@@ -1,13 +1,19 @@
 // The messages loaded per conversation: merged by id, a live one added where history is loaded.
 import type { MessageView } from "../../lib/wire.ts";
 
-/** Merges messages by id, in id order; a repeated id keeps the newer copy. */
+/**
+ * Merges messages by id, in id order; of two copies of one message the one changed last (the
+ * higher seq) wins, so a page of history read before an edit cannot undo it.
+ */
 export function mergeById(existing: MessageView[], incoming: MessageView[]): MessageView[] {
   if (incoming.length === 1 && (!existing.length || existing.at(-1)!.id < incoming[0].id)) {
     return [...existing, incoming[0]]; // the usual case: one new message at the end
   }
   const byId = new Map(existing.map((m) => [m.id, m]));
-  for (const m of incoming) byId.set(m.id, m);
+  for (const m of incoming) {
+    const known = byId.get(m.id);
+    if (!known || known.seq <= m.seq) byId.set(m.id, m);
+  }
   return [...byId.values()].sort((a, b) => a.id - b.id);
 }
 
@@ -34,3 +40,28 @@ export function withLoadedMessage(
   if (!loaded.has(message.conversationId)) return loaded;
   return withMessages(loaded, message.conversationId, [message]);
 }
+
+/** A loaded message changed (edited, deleted): the change applies if it is newer than the copy. */
+export function withChangedMessage(
+  loaded: Map<number, MessageView[]>,
+  conversationId: number,
+  messageId: number,
+  seq: number,
+  change: (message: MessageView) => MessageView,
+): Map<number, MessageView[]> {
+  const list = loaded.get(conversationId);
+  const at = list?.findIndex((m) => m.id === messageId) ?? -1;
+  if (!list || at < 0 || list[at].seq >= seq) return loaded;
+  return new Map(loaded).set(conversationId, list.with(at, { ...change(list[at]), seq }));
+}
+
+/** A message as it shows once edited, or once deleted (a tombstone without its text). */
+export const edited = (text: string, editedAt: number) => (m: MessageView): MessageView => ({
+  ...m,
+  text,
+  editedAt,
+});
+export const tombstone = (m: MessageView): MessageView => {
+  const { editedAt: _, ...rest } = m;
+  return { ...rest, text: "", deleted: true };
+};

@@ -12,7 +12,14 @@ import {
   type UserView,
 } from "../../lib/wire.ts";
 import type { Connection } from "./socket.ts";
-import { withLoadedMessage, withMessages, withoutConversation } from "./loaded.ts";
+import {
+  edited,
+  tombstone,
+  withChangedMessage,
+  withLoadedMessage,
+  withMessages,
+  withoutConversation,
+} from "./loaded.ts";
 import { expireTyping, startTyping, stopTyping, type Typing } from "./typing.ts";
 import { leftNotice, type MemberList, withMemberChange } from "./rooms.ts";
 
@@ -81,8 +88,12 @@ export function createChatState(now: () => number = Date.now) {
     /** Whether the open room's members panel is shown, and the list it shows. */
     membersOpen: signal(false),
     members: signal<MemberList | null>(null),
-    /** A short word about a room that went away: removed, or deleted. */
+    /** A short word about a room that went away, or a change to a message that was refused. */
     notice: signal<string | null>(null),
+    /** The message whose text is being edited in place, if any. */
+    editing: signal<number | null>(null),
+    /** Edits and deletions sent and not answered yet, by clientId. */
+    changes: new Set<string>(),
     /** What was typed and not sent, per conversation. */
     drafts: signal(new Map<number, string>()),
     /** Friends whose direct conversation is shown under a stand-in id (see direct.ts). */
@@ -156,12 +167,17 @@ export function createChatState(now: () => number = Date.now) {
         if (snapshot.value) snapshot.value = applyEvent(snapshot.value, frame);
         return [{ type: "mark_read" }];
       case "ack": {
+        if (state.changes.delete(frame.clientId)) return [];
         const sent = ackedMessage(pending.value, frame, state.me.value);
         if (sent) state.receive(sent);
         return [{ type: "drain" }];
       }
       case "error":
         if (!frame.clientId) return [];
+        if (state.changes.delete(frame.clientId)) {
+          state.notice.value = frame.message;
+          return [];
+        }
         if (frame.code === "rate_limited") {
           pending.value = setStatus(pending.value, frame.clientId, "waiting");
           return [
@@ -210,6 +226,21 @@ export function createChatState(now: () => number = Date.now) {
         if (state.members.value) state.members.value = withMemberChange(state.members.value, frame);
         if (snapshot.value) snapshot.value = applyEvent(snapshot.value, frame);
         return [];
+      case "message_edited":
+      case "message_deleted": {
+        const change = frame.type === "message_edited"
+          ? edited(frame.text, frame.editedAt)
+          : tombstone;
+        state.messages.value = withChangedMessage(
+          state.messages.value,
+          frame.conversationId,
+          frame.messageId,
+          frame.seq,
+          change,
+        );
+        if (snapshot.value) snapshot.value = applyEvent(snapshot.value, frame);
+        return [];
+      }
       case "pong":
         return [];
       default:

@@ -236,6 +236,21 @@ export function createChatStore() {
       if (!isStandIn(conversationId)) transmit({ type: "typing", conversationId, stopped: true });
     },
 
+    /** Edits or deletes a message; a refusal (or no connection) is told as a notice. */
+    change(
+      change: { type: "edit"; messageId: number; text: string } | {
+        type: "delete";
+        messageId: number;
+      },
+    ) {
+      const clientId = crypto.randomUUID();
+      state.changes.add(clientId);
+      if (!transmit({ ...change, clientId })) {
+        state.changes.delete(clientId);
+        state.notice.value = "Not connected: try again once the connection is back.";
+      }
+    },
+
     setAppearOffline(appearOffline: boolean) {
       transmit({ type: "set_status", appearOffline });
     },

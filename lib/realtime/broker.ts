@@ -20,6 +20,11 @@ export type Envelope =
     /** Users who must not receive it (those who blocked the sender, say). */
     except?: readonly number[];
     /**
+     * The only users who may receive it, of the topic's (those a message mentions, say): a
+     * room's frame still reaches only sockets in the room.
+     */
+    only?: readonly number[];
+    /**
      * The topic's sockets start (joined) or stop receiving `conversation:<id>`, before this
      * frame is written to them: a user who joined a room, or left it.
      */
@@ -86,9 +91,10 @@ export function createEvents(broker: Broker) {
       frame: ServerFrame,
       seq?: number,
       except?: readonly number[],
+      only?: readonly number[],
     ): void {
       const topic = conversationTopic(conversationId);
-      broker.publish({ topic, frame: encodeFrame(frame), seq, except });
+      broker.publish({ topic, frame: encodeFrame(frame), seq, except, only });
     },
     /**
      * The user joined (or left) a room: every socket of theirs, on every process, starts (or

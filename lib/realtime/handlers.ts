@@ -2,6 +2,7 @@
 // frame, and returns its reply (or nothing); refusals are thrown as AppError. The mapped type
 // makes a frame type without a handler a type error.
 import type { Conversations } from "../conversations.ts";
+import type { MessageChanges } from "../message_changes.ts";
 import type { Messages } from "../messages.ts";
 import type { Presence } from "../presence.ts";
 import type { ClientFrame } from "../protocol.ts";
@@ -32,11 +33,12 @@ export type Handlers = {
 
 export function createHandlers(deps: {
   messages: Messages;
+  messageChanges: MessageChanges;
   conversations: Conversations;
   presence: Presence;
   events: Events;
 }): Handlers {
-  const { messages, conversations, presence, events } = deps;
+  const { messages, messageChanges, conversations, presence, events } = deps;
   return {
     // The next frame is handled once this message is queued for its commit, not committed: a
     // burst from one socket shares commits (the store keeps their order). The ack shares its
@@ -49,6 +51,8 @@ export function createHandlers(deps: {
       );
       return queued.promise;
     },
+    edit: (ctx, frame) => messageChanges.edit(ctx.user, frame, ctx.reply),
+    delete: (ctx, frame) => messageChanges.remove(ctx.user, frame, ctx.reply),
     read: (ctx, frame) => conversations.markRead(ctx.user, frame.conversationId, frame.messageId),
     typing: (ctx, frame) => conversations.typing(ctx.user, frame.conversationId, frame.stopped),
     set_status: async (ctx, frame) => {

@@ -127,7 +127,14 @@ export function createHub() {
         }
         return;
       }
-      const { frame, seq, except, membership } = envelope;
+      const { frame, seq, except, only, membership } = envelope;
+      if (only) {
+        const chosen = new Set(only);
+        for (const connection of recipients(envelope)) {
+          if (chosen.has(connection.userId)) connection.deliver(frame, seq);
+        }
+        return;
+      }
       if (membership) {
         const targets = [...recipients(envelope)];
         applyMembership(targets, membership);

@@ -50,8 +50,28 @@ const TABLES = [
   },
   {
     name: "messages",
-    columns: ["id", "conversation_id", "sender_id", "client_id", "body", "created_at", "seq"],
+    columns: [
+      "id",
+      "conversation_id",
+      "sender_id",
+      "client_id",
+      "body",
+      "created_at",
+      "seq",
+      "edited_at",
+      "deleted_at",
+    ],
     key: "(id)",
+  },
+  {
+    name: "message_edits",
+    columns: ["message_id", "version", "body", "written_at"],
+    key: "(message_id, version)",
+  },
+  {
+    name: "message_changes",
+    columns: ["user_id", "client_id", "message_id"],
+    key: "(user_id, client_id)",
   },
   {
     name: "mentions",

@@ -88,13 +88,21 @@ export type MessageRow = {
   at: number;
   /** The reader is mentioned in it (set by the verbs that read for one reader). */
   mentioned?: boolean;
+  /** When its text was last edited; absent if never. */
+  editedAt?: number;
+  /** It was deleted: a tombstone, its text empty (and its earlier versions gone). */
+  deleted?: boolean;
 };
-export type NewMessage = Omit<MessageRow, "id" | "seq" | "mentioned"> & {
+export type NewMessage = Omit<MessageRow, "id" | "seq" | "mentioned" | "editedAt" | "deleted"> & {
   /** Users it mentions, stored with it in the same step (resolved by the caller). */
   mentions?: readonly number[];
 };
 /** The stored message for a send, and whether that clientId had been stored before. */
 export type StoredMessage = { message: MessageRow; duplicate: boolean };
+/** Who asks for a change to a message, and the id their client gave it (retries repeat it). */
+export type ChangeBy = { userId: number; clientId: string };
+/** An earlier version of an edited message's text, and when it was written. */
+export type EarlierText = { text: string; at: number };
 
 export type UserStore = {
   /**
@@ -274,11 +282,34 @@ export type MessageStore = {
   ): Promise<MessageRow[]>;
   /**
    * Up to `limit` messages with seq above `afterSeq` in the conversations the reader is in now,
-   * by seq: a room's only while they are a member.
+   * by seq: a room's only while they are a member. A message edited or deleted since is among
+   * them, as it is now, at the seq of its last change.
    */
   after(readerId: number, afterSeq: number, limit: number): Promise<MessageRow[]>;
   /** The newest message the reader may see in a conversation. */
   latest(readerId: number, conversationId: number): Promise<MessageRow | null>;
+  /** One message as it is now (a tombstone if deleted), whoever asks: callers check who may. */
+  find(messageId: number): Promise<MessageRow | null>;
+  /**
+   * Replaces its text, keeps the replaced one in its history, and moves the message to the next
+   * seq, in one step. Applied once per `by` (user and clientId): a repeat returns the message as
+   * it is now, marked duplicate, and changes nothing. A deleted message is not changed: then
+   * "deleted"; no such message: null.
+   */
+  edit(
+    messageId: number,
+    text: string,
+    at: number,
+    by: ChangeBy,
+  ): Promise<StoredMessage | "deleted" | null>;
+  /**
+   * Makes it a tombstone at the next seq, in one step: its text and every earlier version are
+   * gone from the store. Applied once per `by`, as edit; deleting a tombstone again changes
+   * nothing and returns it, marked duplicate. No such message: null.
+   */
+  remove(messageId: number, at: number, by: ChangeBy): Promise<StoredMessage | null>;
+  /** The earlier versions of an edited message's text, oldest first (none once deleted). */
+  earlierTexts(messageId: number): Promise<EarlierText[]>;
   /** The highest message id stored (0 when none). */
   maxId(): Promise<number>;
   /** The highest seq committed (0 when none). */

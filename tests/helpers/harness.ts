@@ -16,12 +16,18 @@ import { waitUntil } from "./wait.ts";
 export type Harness = {
   services: Services;
   lines: string[];
+  /** Where this harness keeps its data (its SQLite file, on the embedded backend). */
+  dataDir: string;
   /** Registers people by name (straight through the store: no password hashing). */
   people<const N extends string>(...names: N[]): Promise<Record<N, Person>>;
   [Symbol.asyncDispose](): Promise<void>;
 };
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+/** With `keep`, the data dir outlives the harness (the test removes it). */
+export async function startHarness(
+  env: Record<string, string> = {},
+  keep = false,
+): Promise<Harness> {
   const dataDir = await Deno.makeTempDir({ prefix: "ugochat-harness-" });
   const config = loadConfig({
     PRESENCE_GRACE_MS: "0",
@@ -37,6 +43,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const harness: Harness = {
     services,
     lines,
+    dataDir,
     async people(...names) {
       const found = {} as Record<(typeof names)[number], Person>;
       for (const name of names) {
@@ -50,7 +57,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       services.stop("harness done");
       for (const socket of sockets) socket.close(1001, "harness done");
       await backends.close();
-      await Deno.remove(dataDir, { recursive: true });
+      if (!keep) await Deno.remove(dataDir, { recursive: true });
     },
   };
   return harness;

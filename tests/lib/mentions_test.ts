@@ -38,6 +38,7 @@ Deno.test("the syntax: @name after a space or at the start, ending dots aside; n
   assert.deepEqual(mentionAt("hey @al", 7), { query: "al", start: 4 });
   assert.deepEqual(mentionAt("hey @", 5), { query: "", start: 4 });
   assert.equal(mentionAt("mail me@ex", 10), null);
+  assert.deepEqual(mentionsIn("https://example.social/@bob x=@carol #@dave").names, []);
   assert.equal(mentionAt("@al ok", 6), null, "a space ends it");
 });
 
@@ -130,14 +131,8 @@ Deno.test("mentions across a block do nothing, either way, and @room skips the b
     undefined,
   );
   await a.say(room, "@room all of you");
-  assert.equal(
-    (await b.waitFor(messageSaying("@room all of you")) as Message).message.mentioned,
-    undefined,
-  );
-  assert.equal(
-    (await b.waitFor(messageSaying("@room all of you")) as Message).message.text,
-    "@room all of you",
-  );
+  const all = await b.waitFor(messageSaying("@room all of you")) as Message;
+  assert.equal(all.message.mentioned, undefined, "nor by @room");
   await b.say(room, "@alice please");
   await a.settle();
   assert.ok(!a.frames.some(messageSaying("@alice please")));
@@ -146,6 +141,62 @@ Deno.test("mentions across a block do nothing, either way, and @room skips the b
   assert.equal((await views(bob)).mentions, 0);
   assert.equal((await views(alice)).mentions, 0);
   assert.equal((await views(carol)).mentions, 1, "carol got the @room");
+});
+
+Deno.test("every tab gets a mentioning message exactly once, the sender's other tabs too", async () => {
+  await using h = await startHarness();
+  const { alice, bob, carol, room } = await roomOfThree(h);
+  const tabs = {
+    alice: [await alice.connect(), await alice.connect()],
+    bob: [await bob.connect(), await bob.connect()],
+    carol: [await carol.connect()],
+  };
+  for (const text of ["@room once", "@bob @carol both", "@bob alone"]) {
+    await tabs.alice[0].say(room, text);
+  }
+  for (const [name, list] of Object.entries(tabs)) {
+    for (const tab of list) {
+      await tab.waitFor(messageSaying("@bob alone"));
+      await tab.settle();
+      const got = tab.all("message").map((f) => [f.message.text, f.message.mentioned ?? false]);
+      const mentionedHere = (text: string) =>
+        name === "bob" || (name === "carol" && text !== "@bob alone");
+      assert.deepEqual(
+        got,
+        ["@room once", "@bob @carol both", "@bob alone"].map((t) => [
+          t,
+          name !== "alice" && mentionedHere(t),
+        ]),
+        `${name}'s tab: each message once, marked for them alone`,
+      );
+    }
+  }
+});
+
+Deno.test("an @ inside a web address mentions nobody, and @room there is no @room", async () => {
+  await using h = await startHarness();
+  const { bob, carol, room } = await roomOfThree(h);
+  const c = await carol.connect();
+  const ack = await c.say(room, "see https://example.social/@room and https://example.social/@bob");
+  assert.equal(ack.type, "ack", "a plain member may post the link");
+  assert.equal(await h.services.store.reads.mentionCount(bob.id, room, 0, 100), 0);
+});
+
+Deno.test("in the Lobby a mention across a block does nothing, either way", async () => {
+  await using h = await startHarness();
+  const { alice, bob } = await h.people("alice", "bob");
+  await alice.block(bob);
+  const [a, b] = [await alice.connect(), await bob.connect()];
+  await a.say(LOBBY_ID, "@bob hello?");
+  assert.equal(
+    (await b.waitFor(messageSaying("@bob hello?")) as Message).message.mentioned,
+    undefined,
+  );
+  await b.say(LOBBY_ID, "@alice hi");
+  await a.settle();
+  assert.ok(!a.frames.some(messageSaying("@alice hi")), "alice does not see bob at all");
+  assert.equal((await bob.connect()).snapshot.conversations[0].mentions, 0);
+  assert.equal((await alice.connect()).snapshot.conversations[0].mentions, 0);
 });
 
 Deno.test("someone outside a room is not mentioned by a message in it", async () => {

@@ -86,3 +86,19 @@ Deno.test("a closed socket leaves its rooms", async () => {
   b.close();
   assert.equal(h.services.hub.receives(connection, 7), false);
 });
+
+Deno.test("a room's frame for some of its members reaches them only while they are in it", async () => {
+  await using h = await startHarness();
+  const { events } = h.services;
+  const { alice, bob, carol } = await h.people("alice", "bob", "carol");
+  const [a, b, c] = [await alice.connect(), await bob.connect(), await carol.connect()];
+  events.membership(alice.id, 77, true, left(76));
+  events.membership(bob.id, 77, true, left(76));
+  // carol is named but not in the room (she left after being mentioned, say): nothing for her.
+  events.toConversation(77, said(77, "for bob and carol"), undefined, [], [bob.id, carol.id]);
+  await b.waitFor((f) => f.type === "message");
+  for (const tab of [a, c]) {
+    await tab.settle();
+    assert.equal(tab.all("message").length, 0);
+  }
+});

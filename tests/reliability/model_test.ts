@@ -56,7 +56,10 @@ type Real = {
    * Every stored message: the Lobby's are visible to whoever has not blocked the sender, a
    * room's to its members now who have not.
    */
-  sent: Map<number, { seq: number; sender: Name; members: Set<Name> | "lobby" | { room: number } }>;
+  sent: Map<
+    number,
+    { seq: number; sender: Name; members: Set<Name> | "lobby" | { room: number }; deleted?: true }
+  >;
   /** How many of each socket's message frames were already checked. */
   checkedFrames: WeakMap<ChatSocket, number>;
   steps: number;
@@ -419,6 +422,45 @@ class SendToRoom implements fc.AsyncCommand<Model, Real> {
   toString = () => `sendToRoom(${this.a}, room ${this.k})`;
 }
 
+/** The k-th message `a` sent (counting round), if any. */
+function ownMessage(r: Real, a: Name, k: number): number | undefined {
+  const mine = [...r.sent].filter(([, sent]) => sent.sender === a).map(([id]) => id);
+  return mine.length ? mine[k % mine.length] : undefined;
+}
+
+/** `a` edits or deletes the k-th message they sent: the author may, while they see it. */
+class ChangeOwn implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly a: Name, readonly k: number, readonly kind: "edit" | "delete") {}
+  check = (m: Readonly<Model>) => (m.sockets.get(this.a) ?? 0) > 0;
+  async run(m: Model, r: Real) {
+    const id = ownMessage(r, this.a, this.k);
+    if (id === undefined) return;
+    const socket = r.sockets.get(this.a)![0];
+    const clientId = crypto.randomUUID();
+    const from = socket.frames.length;
+    socket.send(
+      this.kind === "edit"
+        ? { type: "edit", clientId, messageId: id, text: `${this.a} edited @${next(this.a)}` }
+        : { type: "delete", clientId, messageId: id },
+    );
+    const answer = await socket.waitFor(
+      (f) => (f.type === "ack" || f.type === "error") && f.clientId === clientId,
+      5000,
+      from,
+    );
+    const sent = r.sent.get(id)!;
+    if (!maySee(m, r, this.a, id)) {
+      return assert.ok(answer.type === "error" && answer.code === "not_found", this.toString());
+    }
+    if (this.kind === "edit" && sent.deleted) {
+      return assert.ok(answer.type === "error" && answer.code === "not_allowed");
+    }
+    assert.equal(answer.type, "ack", JSON.stringify(answer));
+    if (this.kind === "delete") sent.deleted = true;
+  }
+  toString = () => `${this.kind}Own(${this.a}, message ${this.k})`;
+}
+
 // ---- invariants ----
 
 function latestView(socket: ChatSocket): Snapshot {
@@ -567,6 +609,11 @@ const commands = [
   },
   { weight: 1, arbitrary: fc.tuple(names, room).map(([a, k]) => checked(new DeleteRoom(a, k))) },
   { weight: 3, arbitrary: fc.tuple(names, room).map(([a, k]) => checked(new SendToRoom(a, k))) },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(names, fc.nat(20), fc.constantFrom("edit" as const, "delete" as const))
+      .map(([a, k, kind]) => checked(new ChangeOwn(a, k, kind))),
+  },
 ];
 
 Deno.test({

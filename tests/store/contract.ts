@@ -610,6 +610,77 @@ export function storeContract(
     assert.equal(await store.reads.unreadCount(alice.id, LOBBY_ID, start, 100), 1);
   });
 
+  // ---- messages that change ----
+  const by = (user: User, clientId = crypto.randomUUID()) => ({ userId: user.id, clientId });
+
+  it("an edit replaces the text at the next seq, keeps the earlier one, and replays once", async (store) => {
+    const [alice, bob] = await people(store, "alice", "bob");
+    const first = (await say(store, alice, LOBBY_ID, "helo")).message;
+    const other = (await say(store, bob, LOBBY_ID, "hi")).message;
+    const edited = await store.messages.edit(first.id, "hello", 500, by(alice));
+    assert.ok(edited && edited !== "deleted");
+    assert.equal(edited.duplicate, false);
+    assert.deepEqual(
+      [edited.message.text, edited.message.editedAt, edited.message.id],
+      ["hello", 500, first.id],
+    );
+    assert.ok(edited.message.seq > other.seq, "the edit is the latest change");
+    assert.equal(await store.messages.lastSeq(), edited.message.seq);
+    const replay = await store.messages.after(bob.id, other.seq, 10);
+    assert.deepEqual(replay.map((m) => [m.id, m.text, m.editedAt]), [[first.id, "hello", 500]]);
+    assert.deepEqual(texts(await store.messages.history(bob.id, LOBBY_ID, 1e15, 10)), [
+      "hello",
+      "hi",
+    ]);
+    await store.messages.edit(first.id, "hello!", 600, by(alice));
+    assert.deepEqual(await store.messages.earlierTexts(first.id), [
+      { text: "helo", at: first.at },
+      { text: "hello", at: 500 },
+    ]);
+    assert.equal((await store.messages.find(first.id))?.text, "hello!");
+    assert.equal(await store.messages.find(1e9), null);
+    assert.equal(await store.messages.edit(1e9, "x", 1, by(alice)), null);
+  });
+
+  it("a change retried with the same client id is applied once", async (store) => {
+    const [alice] = await people(store, "alice");
+    const m = (await say(store, alice, LOBBY_ID, "one")).message;
+    const once = by(alice);
+    const [a, b] = await Promise.all([
+      store.messages.edit(m.id, "two", 2, once),
+      store.messages.edit(m.id, "two", 2, once),
+    ]);
+    assert.ok(a && b && a !== "deleted" && b !== "deleted");
+    assert.deepEqual([a.duplicate, b.duplicate].sort(), [false, true]);
+    assert.equal(a.message.seq, b.message.seq);
+    assert.equal((await store.messages.earlierTexts(m.id)).length, 1);
+    const gone = by(alice);
+    const removed = await store.messages.remove(m.id, 3, gone);
+    assert.equal(removed?.duplicate, false);
+    const again = await store.messages.remove(m.id, 4, gone);
+    assert.equal(again?.duplicate, true);
+    assert.equal(again?.message.seq, removed?.message.seq, "no second change");
+  });
+
+  it("a deletion leaves a tombstone at the next seq, without its text or earlier versions", async (store) => {
+    const [alice, bob] = await people(store, "alice", "bob");
+    const m = (await say(store, alice, LOBBY_ID, "secret plans")).message;
+    await store.messages.edit(m.id, "secret plans, v2", 2, by(alice));
+    const removed = await store.messages.remove(m.id, 3, by(bob));
+    assert.ok(removed);
+    assert.equal(removed.message.deleted, true);
+    assert.equal(removed.message.text, "");
+    assert.equal(removed.message.editedAt, undefined);
+    assert.deepEqual(await store.messages.earlierTexts(m.id), []);
+    const [tombstone] = await store.messages.history(bob.id, LOBBY_ID, 1e15, 10);
+    assert.deepEqual([tombstone.id, tombstone.deleted, tombstone.text], [m.id, true, ""]);
+    assert.deepEqual((await store.messages.after(bob.id, m.seq, 10)).map((r) => r.id), [m.id]);
+    assert.equal(await store.messages.edit(m.id, "back", 4, by(alice)), "deleted");
+    const twice = await store.messages.remove(m.id, 5, by(alice));
+    assert.equal(twice?.duplicate, true, "deleting a tombstone changes nothing");
+    assert.equal(twice?.message.seq, removed.message.seq);
+  });
+
   // ---- mentions ----
   it("a message's mentions are stored with it: each reader reads whether it mentions them", async (store) => {
     const [alice, bob, carol] = await people(store, "alice", "bob", "carol");

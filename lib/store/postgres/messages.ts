@@ -3,7 +3,8 @@
 // the event_sequence row and inserts its messages. That row stays locked until the statement
 // commits, so batches from every instance take seqs and commit one after another: a seq is
 // never visible before a lower one (tests/store/postgres_test.ts shows a reader never misses one).
-import type { MessageStore, NewMessage, StoredMessage } from "../types.ts";
+import type postgres from "postgres";
+import type { ChangeBy, MessageRow, MessageStore, NewMessage, StoredMessage } from "../types.ts";
 import type { Sql } from "./db.ts";
 import {
   memberOf,
@@ -13,6 +14,9 @@ import {
   notBlocked,
   toMessage,
 } from "./sql.ts";
+
+/** The advisory lock class under which one user's changes to messages take turns. */
+const CHANGES_LOCK = 7_211;
 
 type PendingInsert = {
   message: NewMessage;
@@ -28,6 +32,45 @@ export function pgMessages(sql: Sql): MessageStore {
       WHERE m.sender_id = ${senderId} AND m.client_id = ${clientId}`;
     return row ? toMessage(row) : null;
   };
+
+  const find = async (messageId: number, tx: Sql | postgres.TransactionSql = sql) => {
+    const [row] = await tx<MessageRecord[]>`SELECT ${columns} FROM messages m
+      JOIN users u ON u.id = m.sender_id WHERE m.id = ${messageId}`;
+    return row ? toMessage(row) : null;
+  };
+  // Taken under the event_sequence row's lock, held until the change commits: seqs become
+  // visible in order, as for inserts.
+  const nextSeq = async (tx: postgres.TransactionSql) =>
+    (await tx<{ last_seq: number }[]>`UPDATE event_sequence SET last_seq = last_seq + 1
+      WHERE id = 1 RETURNING last_seq`)[0].last_seq;
+
+  /**
+   * One change to a message in one transaction, once per `by`: a repeat finds the message as
+   * it is now. `apply` returns false when it changed nothing (then nothing is recorded).
+   */
+  function change(
+    messageId: number,
+    by: ChangeBy,
+    apply: (tx: postgres.TransactionSql, now: MessageRow) => Promise<boolean>,
+  ): Promise<StoredMessage | null | "unchanged"> {
+    return sql.begin(async (tx) => {
+      // Changes by one user are taken one at a time: a retry racing its first try waits for it.
+      await tx`SELECT pg_advisory_xact_lock(${CHANGES_LOCK}, ${by.userId})`;
+      const [applied] = await tx<{ message_id: number }[]>`SELECT message_id FROM message_changes
+        WHERE user_id = ${by.userId} AND client_id = ${by.clientId}`;
+      if (applied) {
+        const now = await find(applied.message_id, tx);
+        return now && { message: now, duplicate: true };
+      }
+      const [locked] = await tx`SELECT id FROM messages WHERE id = ${messageId} FOR UPDATE`;
+      const now = locked && await find(messageId, tx);
+      if (!now) return null;
+      if (!(await apply(tx, now))) return "unchanged";
+      await tx`INSERT INTO message_changes (user_id, client_id, message_id)
+        VALUES (${by.userId}, ${by.clientId}, ${messageId})`;
+      return { message: (await find(messageId, tx))!, duplicate: false };
+    }) as Promise<StoredMessage | null | "unchanged">;
+  }
 
   let pending: PendingInsert[] = [];
   let writing: Promise<void> | null = null;
@@ -131,6 +174,38 @@ export function pgMessages(sql: Sql): MessageStore {
         WHERE m.conversation_id = ${conversationId} AND ${notBlocked(sql, readerId)}
         ORDER BY m.id DESC LIMIT 1`;
       return row ? toMessage(row) : null;
+    },
+    find,
+    edit: async (messageId, text, at, by) => {
+      const done = await change(messageId, by, async (tx, now) => {
+        if (now.deleted) return false;
+        await tx`INSERT INTO message_edits (message_id, version, body, written_at)
+          SELECT id, (SELECT COUNT(*) FROM message_edits WHERE message_id = ${messageId}), body,
+            COALESCE(edited_at, created_at)
+          FROM messages WHERE id = ${messageId}`;
+        const seq = await nextSeq(tx);
+        await tx`UPDATE messages SET body = ${text}, edited_at = ${at}, seq = ${seq}
+          WHERE id = ${messageId}`;
+        return true;
+      });
+      return done === "unchanged" ? "deleted" : done;
+    },
+    remove: async (messageId, at, by) => {
+      const done = await change(messageId, by, async (tx, now) => {
+        if (now.deleted) return false;
+        await tx`DELETE FROM message_edits WHERE message_id = ${messageId}`;
+        const seq = await nextSeq(tx);
+        await tx`UPDATE messages SET body = '', edited_at = NULL, deleted_at = ${at},
+          seq = ${seq} WHERE id = ${messageId}`;
+        return true;
+      });
+      if (done !== "unchanged") return done;
+      return { message: (await find(messageId))!, duplicate: true };
+    },
+    earlierTexts: async (messageId) => {
+      const rows = await sql<{ body: string; written_at: number }[]>`SELECT body, written_at
+        FROM message_edits WHERE message_id = ${messageId} ORDER BY version`;
+      return rows.map((row) => ({ text: row.body, at: row.written_at }));
     },
     maxId: async () =>
       (await sql<{ id: number }[]>`SELECT COALESCE(MAX(id), 0) AS id FROM messages`)[0].id,

@@ -125,4 +125,29 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX mentions_by_message ON mentions(message_id);
     `,
   },
+  {
+    version: 4,
+    name: "messages that change",
+    sql: `
+      ALTER TABLE messages ADD COLUMN edited_at bigint;
+      ALTER TABLE messages ADD COLUMN deleted_at bigint;
+      -- The texts an edited message had before, each with when it was written: its history,
+      -- readable by whoever may read the message, and gone when the message is deleted.
+      CREATE TABLE message_edits (
+        message_id bigint NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        version bigint NOT NULL,
+        body text NOT NULL,
+        written_at bigint NOT NULL,
+        PRIMARY KEY (message_id, version)
+      );
+      -- Changes applied, by who asked and the id their client gave: a retry is applied once.
+      CREATE TABLE message_changes (
+        user_id bigint NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        client_id text NOT NULL,
+        message_id bigint NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        PRIMARY KEY (user_id, client_id)
+      );
+      CREATE INDEX message_changes_by_message ON message_changes(message_id);
+    `,
+  },
 ];

@@ -11,6 +11,8 @@ export type MessageRecord = {
   client_id: string;
   body: string;
   created_at: number;
+  edited_at: number | null;
+  deleted_at: number | null;
   /** Whether the message mentions the reader (the verbs that read for one reader). */
   mentioned?: boolean;
 };
@@ -25,11 +27,13 @@ export const toMessage = (row: MessageRecord): MessageRow => ({
   text: row.body,
   at: row.created_at,
   ...(row.mentioned ? { mentioned: true } : {}),
+  ...(row.edited_at != null ? { editedAt: row.edited_at } : {}),
+  ...(row.deleted_at != null ? { deleted: true } : {}),
 });
 
 export const messageColumns = (sql: Sql) =>
   sql`m.id, m.seq, m.conversation_id, m.sender_id, u.username AS sender_name, m.client_id,
-    m.body, m.created_at`;
+    m.body, m.created_at, m.edited_at, m.deleted_at`;
 
 /** Whether the message mentions the reader, as the column `mentioned`. */
 export const mentioned = (sql: Sql, reader: number) =>

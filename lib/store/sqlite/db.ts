@@ -20,6 +20,7 @@ export function openDatabase(
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = NORMAL"); // with WAL: durable across app crashes, fast commits
     db.exec("PRAGMA foreign_keys = ON");
+    db.exec("PRAGMA secure_delete = ON"); // a deleted message's text is overwritten, not left in free pages
     migrate(db, migrations);
     return db;
   } catch (error) {

@@ -1,6 +1,6 @@
 // Messages, and the one event sequence they travel on. Inserts arriving in one turn of the
 // event loop share one transaction (group commit): a burst costs one commit, not one each.
-import type { MessageRow, MessageStore, NewMessage, StoredMessage } from "../types.ts";
+import type { ChangeBy, MessageRow, MessageStore, NewMessage, StoredMessage } from "../types.ts";
 import { type Db, transaction } from "./db.ts";
 import {
   MEMBER_OF,
@@ -50,6 +50,29 @@ export function sqliteMessages(db: Db): MessageStore {
       `SELECT ${MESSAGE_COLUMNS}, ${MENTIONED} ${FROM_MESSAGES}
        WHERE m.conversation_id = :conversation AND ${NOT_BLOCKED} ORDER BY m.id DESC LIMIT 1`,
     ),
+    find: db.prepare(`SELECT ${MESSAGE_COLUMNS} ${FROM_MESSAGES} WHERE m.id = ?`),
+    applied: db.prepare(
+      "SELECT message_id FROM message_changes WHERE user_id = ? AND client_id = ?",
+    ),
+    recordChange: db.prepare(
+      "INSERT INTO message_changes (user_id, client_id, message_id) VALUES (?, ?, ?)",
+    ),
+    keepEarlier: db.prepare(
+      `INSERT INTO message_edits (message_id, version, body, written_at)
+       SELECT id, (SELECT COUNT(*) FROM message_edits WHERE message_id = :id), body,
+         COALESCE(edited_at, created_at)
+       FROM messages WHERE id = :id`,
+    ),
+    setText: db.prepare(
+      "UPDATE messages SET body = ?, edited_at = ?, seq = ? WHERE id = ? AND deleted_at IS NULL",
+    ),
+    forgetEarlier: db.prepare("DELETE FROM message_edits WHERE message_id = ?"),
+    tombstone: db.prepare(
+      "UPDATE messages SET body = '', edited_at = NULL, deleted_at = ?, seq = ? WHERE id = ?",
+    ),
+    earlier: db.prepare(
+      "SELECT body, written_at FROM message_edits WHERE message_id = ? ORDER BY version",
+    ),
     maxId: db.prepare("SELECT COALESCE(MAX(id), 0) AS id FROM messages"),
     lastSeq: db.prepare("SELECT last_seq FROM event_sequence WHERE id = 1"),
   };
@@ -57,6 +80,35 @@ export function sqliteMessages(db: Db): MessageStore {
     const row = sql.byClientId.get(senderId, clientId) as MessageRecord | undefined;
     return row ? toMessage(row) : null;
   };
+
+  const find = (id: number) => {
+    const row = sql.find.get(id) as MessageRecord | undefined;
+    return row ? toMessage(row) : null;
+  };
+  const nextSeq = () => (sql.takeSeqs.get(1) as { last_seq: number }).last_seq;
+
+  /**
+   * One change to a message in one transaction, once per `by`: a repeat finds the message as
+   * it is now. `apply` returns false when it changed nothing (then nothing is recorded).
+   */
+  function change(
+    messageId: number,
+    by: ChangeBy,
+    apply: (now: MessageRow) => boolean,
+  ): StoredMessage | null | "unchanged" {
+    return transaction(db, () => {
+      const applied = sql.applied.get(by.userId, by.clientId) as { message_id: number } | undefined;
+      if (applied) {
+        const now = find(applied.message_id);
+        return now && { message: now, duplicate: true };
+      }
+      const now = find(messageId);
+      if (!now) return null;
+      if (!apply(now)) return "unchanged";
+      sql.recordChange.run(by.userId, by.clientId, messageId);
+      return { message: find(messageId)!, duplicate: false };
+    });
+  }
 
   let pending: PendingInsert[] = [];
   function flush() {
@@ -128,6 +180,33 @@ export function sqliteMessages(db: Db): MessageStore {
         | undefined;
       return Promise.resolve(row ? toMessage(row) : null);
     },
+    find: (messageId) => Promise.resolve(find(messageId)),
+    edit: (messageId, text, at, by) => {
+      const done = change(messageId, by, (now) => {
+        if (now.deleted) return false;
+        sql.keepEarlier.run({ id: messageId });
+        sql.setText.run(text, at, nextSeq(), messageId);
+        return true;
+      });
+      return Promise.resolve(done === "unchanged" ? "deleted" : done);
+    },
+    remove: (messageId, at, by) => {
+      const done = change(messageId, by, (now) => {
+        if (now.deleted) return false;
+        sql.forgetEarlier.run(messageId);
+        sql.tombstone.run(at, nextSeq(), messageId);
+        return true;
+      });
+      if (done !== "unchanged") return Promise.resolve(done);
+      return Promise.resolve({ message: find(messageId)!, duplicate: true });
+    },
+    earlierTexts: (messageId) =>
+      Promise.resolve(
+        (sql.earlier.all(messageId) as { body: string; written_at: number }[]).map((row) => ({
+          text: row.body,
+          at: row.written_at,
+        })),
+      ),
     maxId: () => Promise.resolve((sql.maxId.get() as { id: number }).id),
     lastSeq: () => Promise.resolve((sql.lastSeq.get() as { last_seq: number }).last_seq),
   });

@@ -161,4 +161,29 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX mentions_by_message ON mentions(message_id);
     `,
   },
+  {
+    version: 6,
+    name: "messages that change",
+    sql: `
+      ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+      ALTER TABLE messages ADD COLUMN deleted_at INTEGER;
+      -- The texts an edited message had before, each with when it was written: its history,
+      -- readable by whoever may read the message, and gone when the message is deleted.
+      CREATE TABLE message_edits (
+        message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        written_at INTEGER NOT NULL,
+        PRIMARY KEY (message_id, version)
+      ) STRICT, WITHOUT ROWID;
+      -- Changes applied, by who asked and the id their client gave: a retry is applied once.
+      CREATE TABLE message_changes (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        client_id TEXT NOT NULL,
+        message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        PRIMARY KEY (user_id, client_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX message_changes_by_message ON message_changes(message_id);
+    `,
+  },
 ];

@@ -10,6 +10,8 @@ export type MessageRecord = {
   client_id: string;
   body: string;
   created_at: number;
+  edited_at: number | null;
+  deleted_at: number | null;
   /** 1 when the message mentions the reader (the verbs that read for one reader). */
   mentioned?: number;
 };
@@ -24,13 +26,15 @@ export const toMessage = (row: MessageRecord): MessageRow => ({
   text: row.body,
   at: row.created_at,
   ...(row.mentioned ? { mentioned: true } : {}),
+  ...(row.edited_at != null ? { editedAt: row.edited_at } : {}),
+  ...(row.deleted_at != null ? { deleted: true } : {}),
 });
 
 export const asUsers = (rows: unknown[]): User[] =>
   (rows as User[]).map(({ id, username }) => ({ id, username }));
 
 export const MESSAGE_COLUMNS =
-  `m.id, m.seq, m.conversation_id, m.sender_id, u.username AS sender_name, m.client_id, m.body, m.created_at`;
+  `m.id, m.seq, m.conversation_id, m.sender_id, u.username AS sender_name, m.client_id, m.body, m.created_at, m.edited_at, m.deleted_at`;
 
 /** Whether the message mentions :reader, as the column `mentioned`. */
 export const MENTIONED = `EXISTS (SELECT 1 FROM mentions mn WHERE mn.user_id = :reader

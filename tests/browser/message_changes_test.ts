@@ -1,0 +1,61 @@
+// Editing and deleting in Chromium: from the keyboard (↑ in the empty composer, the message's
+// toolbar), live on the other side, "(edited)" and "message deleted" for everyone.
+import assert from "node:assert/strict";
+import { assertAccessible } from "../helpers/axe.ts";
+import { browserTest, launchBrowser, screenshot } from "../helpers/browser.ts";
+import { log, registerInBrowser, say } from "../helpers/chat_page.ts";
+import { startTestServer } from "../helpers/server.ts";
+
+Deno.test(
+  "alice edits her last message with ↑ and deletes one from its toolbar; bob sees both at once",
+  browserTest,
+  async () => {
+    await using server = await startTestServer();
+    await using browser = await launchBrowser();
+    const alice = await registerInBrowser(browser, server.origin, "alice");
+    const bob = await registerInBrowser(browser, server.origin, "bob");
+    await say(alice.page, "see you at 7");
+    await say(alice.page, "bring the map");
+    await log(bob.page).getByText("bring the map").waitFor();
+
+    // ↑ in the empty composer edits the last one: Enter saves.
+    const box = alice.page.getByLabel("Message", { exact: true });
+    await box.press("ArrowUp");
+    const editor = alice.page.getByLabel("Edit message");
+    assert.equal(await editor.inputValue(), "bring the map");
+    await assertAccessible(alice.page, "a message being edited");
+    await editor.fill("bring the big map");
+    await editor.press("Enter");
+    const edited = log(bob.page).locator(".message").filter({ hasText: "bring the big map" });
+    await edited.getByText("(edited)").waitFor();
+    assert.equal(await log(bob.page).getByText("bring the map", { exact: true }).count(), 0);
+
+    // From the log: ↑ reaches the messages, Enter goes into the toolbar, Delete… asks first.
+    await log(alice.page).focus();
+    await alice.page.keyboard.press("ArrowUp");
+    await alice.page.keyboard.press("ArrowUp");
+    const first = alice.page.locator(".message").filter({ hasText: "see you at 7" });
+    assert.equal(await first.evaluate((el) => el === document.activeElement), true);
+    await alice.page.keyboard.press("Enter");
+    const toolbar = first.getByRole("toolbar", { name: "Actions for your message" });
+    await toolbar.getByRole("button", { name: "Edit" }).waitFor();
+    await alice.page.keyboard.press("ArrowRight");
+    await alice.page.keyboard.press("Enter"); // Delete…
+    await toolbar.getByText("Delete this message?").waitFor();
+    await screenshot(alice.page, "message-delete-confirm");
+    await toolbar.getByRole("button", { name: "Delete", exact: true }).click();
+    await log(bob.page).getByText("message deleted").waitFor();
+    await log(alice.page).getByText("message deleted").waitFor();
+    assert.equal(await log(bob.page).getByText("see you at 7").count(), 0);
+
+    // bob may not change alice's messages: no toolbar for him.
+    assert.equal(await log(bob.page).getByRole("toolbar").count(), 0);
+    // After a reload, both stay as they are.
+    await bob.page.reload();
+    await log(bob.page).getByText("message deleted").waitFor();
+    await log(bob.page).locator(".message").filter({ hasText: "bring the big map" })
+      .getByText("(edited)").waitFor();
+    await screenshot(bob.page, "message-edited-deleted");
+    for (const who of [alice, bob]) assert.deepEqual(who.errors, []);
+  },
+);
