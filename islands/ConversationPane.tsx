@@ -4,6 +4,7 @@ import { Composer } from "../components/conversation/Composer.tsx";
 import { FailedBar } from "../components/conversation/FailedBar.tsx";
 import { ProfileCard } from "../components/conversation/ProfileCard.tsx";
 import { QuickSwitcher } from "../components/conversation/QuickSwitcher.tsx";
+import { EditHistoryDialog } from "../components/conversation/EditHistoryDialog.tsx";
 import { ShortcutsDialog } from "../components/conversation/ShortcutsDialog.tsx";
 import { MessageLog } from "../components/conversation/MessageLog.tsx";
 import { TypingLine } from "../components/conversation/TypingLine.tsx";
@@ -111,6 +112,9 @@ function ConversationPane(props: ConversationPart & { title: string }) {
         <ProfileCard store={store} user={profile.user} snapshot={store.snapshot.value} />
       )}
       {store.dialog.value === "shortcuts" && <ShortcutsDialog onClose={closeDialog} />}
+      {store.dialog.value === "edit_history" && store.historyOf.value && (
+        <EditHistoryDialog message={store.historyOf.value} onClose={closeDialog} />
+      )}
       {store.dialog.value === "switcher" && <QuickSwitcher store={store} onClose={closeDialog} />}
       <FailedBar store={store} pending={pending} />
       <TypingLine store={store} conversationId={activeId} />

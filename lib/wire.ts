@@ -55,6 +55,8 @@ export type MessageView = {
   /** It was deleted: shown as "message deleted"; its text is empty. */
   deleted?: true;
 };
+/** An earlier version of an edited message's text, and when it was written. */
+export type EarlierText = { text: string; at: number };
 export type RoomRole = "owner" | "admin" | "member";
 export type RoomVisibility = "private" | "public";
 /** A room as one of its members sees it: with their own role. */

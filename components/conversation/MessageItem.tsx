@@ -16,6 +16,8 @@ export function MessageItem(
     me?: string;
     /** What the reader may do to it: edit it (their own), delete it (theirs, or as a room's admin). */
     actions?: { canEdit: boolean; onEdit: () => void; onDelete: () => void };
+    /** Opens its edit history (it was edited). */
+    onHistory?: () => void;
     /** It is being edited in place. */
     editing?: { onSave: (text: string) => void; onCancel: () => void };
     /** Opens the sender's profile card; a name is a plain label without it. */
@@ -70,12 +72,15 @@ export function MessageItem(
         : (
           <MessageText text={message.text} me={props.me} mentioned={message.mentioned}>
             {message.editedAt !== undefined && (
-              <span
+              <button
+                type="button"
                 class="edited"
+                aria-haspopup="dialog"
                 title={props.local ? `edited ${formatStamp(message.editedAt, true)}` : undefined}
+                onClick={props.onHistory}
               >
                 (edited)
-              </span>
+              </button>
             )}
           </MessageText>
         )}

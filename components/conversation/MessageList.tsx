@@ -19,6 +19,7 @@ export function MessageList(
     moderates?: boolean;
     /** The message being edited, and what editing and deleting do. */
     editingId?: number | null;
+    onHistory?: (message: MessageView) => void;
     onChange?: {
       startEdit: (id: number | null) => void;
       edit: (id: number, text: string) => void;
@@ -54,6 +55,7 @@ export function MessageList(
           local={local}
           me={props.meName}
           {...changesFor(message, props)}
+          onHistory={props.onHistory && (() => props.onHistory!(message))}
           onName={props.onName}
         />,
       ])}

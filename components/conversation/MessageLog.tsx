@@ -171,6 +171,10 @@ export function MessageLog(
           readBefore={readBefore}
           moderates={canManage(props.conversation?.room?.role)}
           editingId={store.editing.value}
+          onHistory={(message) => {
+            store.historyOf.value = message;
+            store.dialog.value = "edit_history";
+          }}
           onChange={{
             startEdit: (id) => {
               store.editing.value = id;

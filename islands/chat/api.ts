@@ -2,6 +2,7 @@
 // fit to show the person, so no caller can forget that a call may fail.
 import {
   type ConversationView,
+  type EarlierText,
   HISTORY_PAGE,
   type MessageView,
   type RoomMemberView,
@@ -49,6 +50,12 @@ export function historyPage(conversationId: number, before?: number) {
   const query = `limit=${HISTORY_PAGE}${before ? `&before=${before}` : ""}`;
   return call<HistoryPage>("GET", `/api/conversations/${conversationId}/messages?${query}`);
 }
+
+/** An edited message's earlier texts, oldest first. */
+export const earlierTexts = (messageId: number) =>
+  call<{ earlier: EarlierText[] }>("GET", `/api/messages/${messageId}/edits`).then((result) =>
+    result.ok ? { ok: true as const, value: result.value.earlier } : result
+  );
 
 // ---- rooms (the socket brings what changed to every tab; these say only how the call went) ----
 

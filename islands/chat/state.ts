@@ -37,6 +37,7 @@ export type PendingMessage = {
 
 /** The page's dialogs; the room ones act on the open room. */
 export type DialogName =
+  | "edit_history"
   | "shortcuts"
   | "switcher"
   | "new_room"
@@ -90,6 +91,8 @@ export function createChatState(now: () => number = Date.now) {
     members: signal<MemberList | null>(null),
     /** A short word about a room that went away, or a change to a message that was refused. */
     notice: signal<string | null>(null),
+    /** The message whose edit history the dialog shows. */
+    historyOf: signal<MessageView | null>(null),
     /** The message whose text is being edited in place, if any. */
     editing: signal<number | null>(null),
     /** Edits and deletions sent and not answered yet, by clientId. */

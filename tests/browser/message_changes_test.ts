@@ -56,6 +56,19 @@ Deno.test(
     await log(bob.page).locator(".message").filter({ hasText: "bring the big map" })
       .getByText("(edited)").waitFor();
     await screenshot(bob.page, "message-edited-deleted");
+
+    // bob reads what it said before: "(edited)" opens the history, Escape closes it.
+    await log(bob.page).getByRole("button", { name: "(edited)" }).click();
+    const history = bob.page.getByRole("dialog", { name: "Edit history" });
+    await history.getByText("bring the map", { exact: true }).waitFor();
+    assert.match(
+      await history.innerText(),
+      /Sent[\s\S]*bring the map[\s\S]*Now, since[\s\S]*bring the big map/,
+    );
+    await assertAccessible(bob.page, "the edit history");
+    await screenshot(bob.page, "edit-history");
+    await bob.page.keyboard.press("Escape");
+    await history.waitFor({ state: "detached" });
     for (const who of [alice, bob]) assert.deepEqual(who.errors, []);
   },
 );
