@@ -6,11 +6,14 @@ import type { Conversations } from "./conversations.ts";
 import { AppError } from "./errors.ts";
 import type { Limiter } from "./limits.ts";
 import { type Ack, checkText, toAudience } from "./messages.ts";
+import { isOneEmoji } from "./emoji.ts";
 import type { Events } from "./realtime/broker.ts";
+import { MAX_REACTIONS } from "./wire.ts";
 import type { EarlierText, MessageRow, Store, StoredMessage, User } from "./store/types.ts";
 
 export type EditInput = { clientId: string; messageId: number; text: string };
 export type DeleteInput = { clientId: string; messageId: number };
+export type ReactInput = { clientId: string; messageId: number; emoji: string; on: boolean };
 
 const noSuchMessage = () => new AppError(404, "not_found", "No such message.");
 const ackOf = (clientId: string, row: MessageRow, at: number): Ack => ({
@@ -132,6 +135,70 @@ export function createMessageChanges(deps: {
         messageId: message.id,
         seq: message.seq,
       });
+    },
+
+    /**
+     * Someone who sees the message adds (`on`) or takes back their reaction; everyone who sees
+     * both the message and them learns at once. Not on a deleted message, not across a block
+     * in a direct conversation, at most MAX_REACTIONS different emoji per message.
+     */
+    async react(user: User, input: ReactInput, acknowledge: (ack: Ack) => void): Promise<void> {
+      if (!isOneEmoji(input.emoji)) {
+        throw new AppError(400, "invalid_input", "A reaction is one emoji.");
+      }
+      const row = await visible(user, input.messageId);
+      if (row.deleted) {
+        throw new AppError(
+          403,
+          "not_allowed",
+          "This message was deleted: it cannot be reacted to.",
+        );
+      }
+      if (blocks.between(user.id, row.senderId) && row.senderId !== user.id) {
+        const audience = await conversations.audienceFor(user, row.conversationId);
+        if (audience.kind === "direct") {
+          throw new AppError(403, "blocked", "You cannot react to this message.");
+        }
+      }
+      await paced(user);
+      const now = Date.now();
+      const by = { userId: user.id, clientId: input.clientId };
+      const result = await store.messages.react(
+        row.id,
+        user.id,
+        input.emoji,
+        input.on,
+        now,
+        by,
+        MAX_REACTIONS,
+      );
+      if (result === "too_many") {
+        throw new AppError(
+          409,
+          "too_many_reactions",
+          `A message holds at most ${MAX_REACTIONS} different reactions.`,
+        );
+      }
+      const { message, duplicate } = stored(result === "deleted" ? null : result);
+      acknowledge(ackOf(input.clientId, message, now));
+      if (duplicate) return;
+      const audience = await conversations.audienceFor(user, message.conversationId);
+      const except = [...blocks.hiddenFrom(message.senderId), ...blocks.hiddenFrom(user.id)];
+      toAudience(
+        events,
+        audience,
+        {
+          type: "reaction",
+          conversationId: message.conversationId,
+          messageId: message.id,
+          seq: message.seq,
+          emoji: input.emoji,
+          user: { id: user.id, username: user.username },
+          on: input.on,
+        },
+        message.seq,
+        except,
+      );
     },
 
     /** An edited message's earlier texts, oldest first, for whoever may see the message. */

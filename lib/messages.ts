@@ -26,6 +26,7 @@ export function toMessageView(row: MessageRow): MessageView {
     ...(row.mentioned ? { mentioned: true } : {}),
     ...(row.editedAt !== undefined ? { editedAt: row.editedAt } : {}),
     ...(row.deleted ? { deleted: true } : {}),
+    ...(row.reactions?.length ? { reactions: row.reactions } : {}),
   };
 }
 

@@ -25,6 +25,13 @@ export const clientFrame = z.discriminatedUnion("type", [
     text: z.string().max(MAX_FRAME_BYTES),
   }),
   z.object({ type: z.literal("delete"), clientId: z.uuid(), messageId: id }),
+  z.object({
+    type: z.literal("react"),
+    clientId: z.uuid(),
+    messageId: id,
+    emoji: z.string().max(64),
+    on: z.boolean(),
+  }),
   z.object({ type: z.literal("read"), conversationId: id, messageId: id }),
   z.object({ type: z.literal("typing"), conversationId: id, stopped: z.literal(true).optional() }),
   z.object({ type: z.literal("set_status"), appearOffline: z.boolean() }),

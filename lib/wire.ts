@@ -54,7 +54,12 @@ export type MessageView = {
   editedAt?: number;
   /** It was deleted: shown as "message deleted"; its text is empty. */
   deleted?: true;
+  /** Its reactions as you see them: each emoji with who reacted, in order. Absent if none. */
+  reactions?: ReactionView[];
 };
+export type ReactionView = { emoji: string; users: UserView[] };
+/** Different emoji one message may hold. */
+export const MAX_REACTIONS = 20;
 /** An earlier version of an edited message's text, and when it was written. */
 export type EarlierText = { text: string; at: number };
 export type RoomRole = "owner" | "admin" | "member";
@@ -115,6 +120,16 @@ export type ServerFrame =
   }
   /** A message was deleted (by its author, or a room's owner or admin): show a tombstone. */
   | { type: "message_deleted"; conversationId: number; messageId: number; seq: number }
+  /** Someone added (`on`) or took back their reaction with this emoji. */
+  | {
+    type: "reaction";
+    conversationId: number;
+    messageId: number;
+    seq: number;
+    emoji: string;
+    user: UserView;
+    on: boolean;
+  }
   | { type: "caught_up"; seq: number }
   | { type: "resync" }
   | { type: "friends"; friends: FriendsView }
@@ -184,6 +199,7 @@ export type ErrorCode =
   | "room_full"
   | "too_many_rooms"
   | "too_many_rooms_created"
+  | "too_many_reactions"
   // our side
   | "store_failed"
   | "internal";
@@ -238,8 +254,13 @@ export function applyEvent(snapshot: Snapshot, frame: ServerFrame): Snapshot {
       }));
     case "message_deleted":
       return withLatest(snapshot, frame.conversationId, frame.messageId, frame.seq, (m) => {
-        const { editedAt: _, ...rest } = m;
+        const { editedAt: _, reactions: __, ...rest } = m;
         return { ...rest, text: "", deleted: true };
+      });
+    case "reaction":
+      return withLatest(snapshot, frame.conversationId, frame.messageId, frame.seq, (m) => {
+        const { reactions, ...rest } = m;
+        return { ...rest, ...reactionsAfter(reactions, frame) };
       });
     case "message": {
       const { message } = frame;
@@ -290,6 +311,23 @@ export function applyEvent(snapshot: Snapshot, frame: ServerFrame): Snapshot {
       return snapshot;
     }
   }
+}
+
+/** A message's reactions once one is added or taken back (absent when none are left). */
+export function reactionsAfter(
+  reactions: ReactionView[] | undefined,
+  change: { emoji: string; user: UserView; on: boolean },
+): { reactions?: ReactionView[] } {
+  const list = reactions ?? [];
+  const at = list.findIndex((r) => r.emoji === change.emoji);
+  const others = at < 0 ? [] : list[at].users.filter((u) => u.id !== change.user.id);
+  const users = change.on ? [...others, change.user] : others;
+  const next = at < 0
+    ? (change.on ? [...list, { emoji: change.emoji, users }] : list)
+    : users.length
+    ? list.with(at, { emoji: change.emoji, users })
+    : list.filter((_, i) => i !== at);
+  return next.length ? { reactions: next } : {};
 }
 
 /** Changes a conversation's latest message, if it is that one and the change is newer. */

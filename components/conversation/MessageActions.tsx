@@ -1,16 +1,30 @@
-// What can be done to one message: Edit and Delete, in a small toolbar that shows on hover and
-// while the message (or the toolbar) has the focus. From a focused message, Enter or → moves
-// into the toolbar, ←/→ go along it, Escape goes back to the message. Deleting asks first.
+// What can be done to one message: React, Edit and Delete, in a small toolbar that shows on
+// hover and while the message (or the toolbar) has the focus. From a focused message, Enter or
+// → moves into the toolbar, ←/→ go along it, Escape goes back to the message. Deleting asks
+// first; React opens a row of common emoji and a field for any other.
 import { useRef, useState } from "preact/hooks";
+import { COMMON_EMOJI, isOneEmoji } from "../../lib/emoji.ts";
 
 export function MessageActions(
-  props: { canEdit: boolean; onEdit: () => void; onDelete: () => void; what: string },
+  props: {
+    canEdit: boolean;
+    canDelete: boolean;
+    onEdit: () => void;
+    onDelete: () => void;
+    /** Adds (`on`) or takes back the reader's reaction. */
+    onReact: (emoji: string, on: boolean) => void;
+    /** The emoji the reader has reacted with already. */
+    mine: readonly string[];
+    what: string;
+  },
 ) {
   const [confirming, setConfirming] = useState(false);
+  const [picking, setPicking] = useState(false);
   const bar = useRef<HTMLDivElement>(null);
   const focusFirst = () =>
     requestAnimationFrame(() => bar.current?.querySelector<HTMLElement>("button")?.focus());
   function onKeyDown(e: KeyboardEvent) {
+    if (e.target instanceof HTMLInputElement && e.key !== "Escape") return; // typing an emoji
     const buttons = [...bar.current!.querySelectorAll<HTMLElement>("button")];
     const at = buttons.indexOf(document.activeElement as HTMLElement);
     const move = { ArrowRight: 1, ArrowLeft: -1 }[e.key];
@@ -23,18 +37,31 @@ export function MessageActions(
       e.preventDefault();
       e.stopPropagation();
       setConfirming(false);
+      setPicking(false);
       bar.current?.closest<HTMLElement>(".message")?.focus();
     }
   }
   return (
     <div
       ref={bar}
-      class={confirming ? "message-actions confirming" : "message-actions"}
+      // Open (asking, or picking), it stays shown even while the focus moves inside it.
+      class={confirming || picking ? "message-actions open" : "message-actions"}
       role="toolbar"
       aria-label={`Actions for ${props.what}`}
       onKeyDown={onKeyDown}
     >
-      {confirming
+      {picking
+        ? (
+          <EmojiPicker
+            mine={props.mine}
+            onPick={(emoji, on) => {
+              setPicking(false);
+              props.onReact(emoji, on);
+              bar.current?.closest<HTMLElement>(".message")?.focus();
+            }}
+          />
+        )
+        : confirming
         ? (
           <>
             <span class="confirm-text">Delete this message?</span>
@@ -56,19 +83,32 @@ export function MessageActions(
         )
         : (
           <>
-            {props.canEdit && (
-              <button type="button" tabIndex={-1} onClick={props.onEdit}>Edit</button>
-            )}
             <button
               type="button"
               tabIndex={-1}
+              aria-label="React"
               onClick={() => {
-                setConfirming(true);
+                setPicking(true);
                 focusFirst();
               }}
             >
-              Delete…
+              ☺ React
             </button>
+            {props.canEdit && (
+              <button type="button" tabIndex={-1} onClick={props.onEdit}>Edit</button>
+            )}
+            {props.canDelete && (
+              <button
+                type="button"
+                tabIndex={-1}
+                onClick={() => {
+                  setConfirming(true);
+                  focusFirst();
+                }}
+              >
+                Delete…
+              </button>
+            )}
           </>
         )}
     </div>
@@ -115,5 +155,89 @@ export function MessageEditor(
         <button type="button" onClick={props.onCancel}>Cancel</button>
       </div>
     </form>
+  );
+}
+
+/** Common emoji, pressed when the reader used one already, and a field for any other. */
+function EmojiPicker(
+  props: { mine: readonly string[]; onPick: (emoji: string, on: boolean) => void },
+) {
+  const [typed, setTyped] = useState("");
+  const [problem, setProblem] = useState("");
+  return (
+    <>
+      {COMMON_EMOJI.map((emoji) => {
+        const pressed = props.mine.includes(emoji);
+        return (
+          <button
+            key={emoji}
+            type="button"
+            tabIndex={-1}
+            class="emoji"
+            aria-pressed={pressed}
+            onClick={() => props.onPick(emoji, !pressed)}
+          >
+            {emoji}
+          </button>
+        );
+      })}
+      <form
+        class="emoji-other"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const emoji = typed.trim();
+          if (!isOneEmoji(emoji)) return setProblem("Type one emoji.");
+          props.onPick(emoji, !props.mine.includes(emoji));
+        }}
+      >
+        <input
+          aria-label="Other emoji"
+          aria-invalid={problem ? "true" : undefined}
+          aria-describedby={problem ? "emoji-problem" : undefined}
+          placeholder="other"
+          size={5}
+          value={typed}
+          onInput={(e) => {
+            setTyped(e.currentTarget.value);
+            setProblem("");
+          }}
+        />
+        {problem && <span id="emoji-problem" class="field-error" role="alert">{problem}</span>}
+      </form>
+    </>
+  );
+}
+
+/** Under a message: each emoji with how many reacted; pressing one toggles the reader's. */
+export function Reactions(
+  props: {
+    reactions: { emoji: string; users: { id: number; username: string }[] }[];
+    meId: number;
+    onReact?: (emoji: string, on: boolean) => void;
+  },
+) {
+  return (
+    <ul class="reactions" aria-label="Reactions">
+      {props.reactions.map((r) => {
+        const mine = r.users.some((u) => u.id === props.meId);
+        const who = r.users.map((u) => (u.id === props.meId ? "you" : u.username)).join(", ");
+        return (
+          <li key={r.emoji}>
+            <button
+              type="button"
+              tabIndex={-1}
+              class={mine ? "reaction mine" : "reaction"}
+              aria-pressed={mine}
+              aria-label={`${r.emoji} ${r.users.length}: ${who}`}
+              title={who}
+              disabled={!props.onReact}
+              onClick={() => props.onReact?.(r.emoji, !mine)}
+            >
+              <span aria-hidden="true">{r.emoji} {r.users.length}</span>
+            </button>
+          </li>
+        );
+      })}
+    </ul>
   );
 }

@@ -2,7 +2,7 @@
 import type { MessageView, UserView } from "../../lib/wire.ts";
 import { formatStamp, LocalTime, sameDay } from "../LocalTime.tsx";
 import { MessageText } from "../MessageText.tsx";
-import { MessageActions, MessageEditor } from "./MessageActions.tsx";
+import { MessageActions, MessageEditor, Reactions } from "./MessageActions.tsx";
 
 const GROUP_WITHIN_MS = 5 * 60_000; // consecutive messages from one sender within this share a header
 
@@ -15,7 +15,15 @@ export function MessageItem(
     /** The reader's name: mentions of it stand out in the text. */
     me?: string;
     /** What the reader may do to it: edit it (their own), delete it (theirs, or as a room's admin). */
-    actions?: { canEdit: boolean; onEdit: () => void; onDelete: () => void };
+    actions?: {
+      canEdit: boolean;
+      canDelete: boolean;
+      onEdit: () => void;
+      onDelete: () => void;
+      onReact: (emoji: string, on: boolean) => void;
+    };
+    /** The reader's id: their own reactions show pressed. */
+    meId: number;
     /** Opens its edit history (it was edited). */
     onHistory?: () => void;
     /** It is being edited in place. */
@@ -84,9 +92,18 @@ export function MessageItem(
             )}
           </MessageText>
         )}
+      {message.reactions && !message.deleted && (
+        <Reactions
+          reactions={message.reactions}
+          meId={props.meId}
+          onReact={props.actions?.onReact}
+        />
+      )}
       {props.actions && !message.deleted && !props.editing && (
         <MessageActions
           {...props.actions}
+          mine={message.reactions?.filter((r) => r.users.some((u) => u.id === props.meId))
+            .map((r) => r.emoji) ?? []}
           what={props.mine ? "your message" : `${message.sender.username}'s message`}
         />
       )}

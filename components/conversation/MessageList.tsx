@@ -24,6 +24,7 @@ export function MessageList(
       startEdit: (id: number | null) => void;
       edit: (id: number, text: string) => void;
       remove: (id: number) => void;
+      react: (id: number, emoji: string, on: boolean) => void;
     };
     onName?: (user: UserView, from: HTMLElement) => void;
   },
@@ -54,6 +55,7 @@ export function MessageList(
           grouped={message.id !== firstUnread && groupedWith(message, messages[i - 1])}
           local={local}
           me={props.meName}
+          meId={meId}
           {...changesFor(message, props)}
           onHistory={props.onHistory && (() => props.onHistory!(message))}
           onName={props.onName}
@@ -71,12 +73,14 @@ function changesFor(
 ): Pick<Parameters<typeof MessageItem>[0], "actions" | "editing"> {
   const change = props.onChange;
   const mine = message.sender.id === props.meId;
-  if (!change || message.deleted || !(mine || props.moderates)) return {};
+  if (!change || message.deleted) return {};
   return {
     actions: {
       canEdit: mine,
+      canDelete: mine || props.moderates === true,
       onEdit: () => change.startEdit(message.id),
       onDelete: () => change.remove(message.id),
+      onReact: (emoji, on) => change.react(message.id, emoji, on),
     },
     ...(props.editingId === message.id
       ? {

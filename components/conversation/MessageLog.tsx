@@ -190,6 +190,7 @@ export function MessageLog(
               store.change({ type: "delete", messageId: id });
               document.getElementById("composer-input")?.focus();
             },
+            react: (id, emoji, on) => store.change({ type: "react", messageId: id, emoji, on }),
           }}
           onName={(user, from) => store.showProfile(user, from)}
         />

@@ -1,5 +1,5 @@
 // The messages loaded per conversation: merged by id, a live one added where history is loaded.
-import type { MessageView } from "../../lib/wire.ts";
+import { type MessageView, reactionsAfter, type UserView } from "../../lib/wire.ts";
 
 /**
  * Merges messages by id, in id order; of two copies of one message the one changed last (the
@@ -62,6 +62,13 @@ export const edited = (text: string, editedAt: number) => (m: MessageView): Mess
   editedAt,
 });
 export const tombstone = (m: MessageView): MessageView => {
-  const { editedAt: _, ...rest } = m;
+  const { editedAt: _, reactions: __, ...rest } = m;
   return { ...rest, text: "", deleted: true };
 };
+
+/** A message once someone's reaction is added or taken back. */
+export const reacted =
+  (change: { emoji: string; user: UserView; on: boolean }) => (m: MessageView): MessageView => {
+    const { reactions, ...rest } = m;
+    return { ...rest, ...reactionsAfter(reactions, change) };
+  };

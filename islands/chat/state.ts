@@ -14,6 +14,7 @@ import {
 import type { Connection } from "./socket.ts";
 import {
   edited,
+  reacted,
   tombstone,
   withChangedMessage,
   withLoadedMessage,
@@ -230,9 +231,12 @@ export function createChatState(now: () => number = Date.now) {
         if (snapshot.value) snapshot.value = applyEvent(snapshot.value, frame);
         return [];
       case "message_edited":
-      case "message_deleted": {
+      case "message_deleted":
+      case "reaction": {
         const change = frame.type === "message_edited"
           ? edited(frame.text, frame.editedAt)
+          : frame.type === "reaction"
+          ? reacted(frame)
           : tombstone;
         state.messages.value = withChangedMessage(
           state.messages.value,

@@ -238,10 +238,10 @@ export function createChatStore() {
 
     /** Edits or deletes a message; a refusal (or no connection) is told as a notice. */
     change(
-      change: { type: "edit"; messageId: number; text: string } | {
-        type: "delete";
-        messageId: number;
-      },
+      change:
+        | { type: "edit"; messageId: number; text: string }
+        | { type: "delete"; messageId: number }
+        | { type: "react"; messageId: number; emoji: string; on: boolean },
     ) {
       const clientId = crypto.randomUUID();
       state.changes.add(clientId);

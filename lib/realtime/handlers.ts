@@ -53,6 +53,7 @@ export function createHandlers(deps: {
     },
     edit: (ctx, frame) => messageChanges.edit(ctx.user, frame, ctx.reply),
     delete: (ctx, frame) => messageChanges.remove(ctx.user, frame, ctx.reply),
+    react: (ctx, frame) => messageChanges.react(ctx.user, frame, ctx.reply),
     read: (ctx, frame) => conversations.markRead(ctx.user, frame.conversationId, frame.messageId),
     typing: (ctx, frame) => conversations.typing(ctx.user, frame.conversationId, frame.stopped),
     set_status: async (ctx, frame) => {

@@ -69,6 +69,11 @@ const TABLES = [
     key: "(message_id, version)",
   },
   {
+    name: "reactions",
+    columns: ["message_id", "user_id", "emoji", "created_at"],
+    key: "(message_id, emoji, user_id)",
+  },
+  {
     name: "message_changes",
     columns: ["user_id", "client_id", "message_id"],
     key: "(user_id, client_id)",

@@ -92,11 +92,20 @@ export type MessageRow = {
   editedAt?: number;
   /** It was deleted: a tombstone, its text empty (and its earlier versions gone). */
   deleted?: boolean;
+  /**
+   * Its reactions as the reader sees them (the verbs that read for one reader): each emoji with
+   * who reacted, in the order they did, the emoji in the order each was first used. Absent if
+   * none.
+   */
+  reactions?: Reaction[];
 };
-export type NewMessage = Omit<MessageRow, "id" | "seq" | "mentioned" | "editedAt" | "deleted"> & {
-  /** Users it mentions, stored with it in the same step (resolved by the caller). */
-  mentions?: readonly number[];
-};
+export type Reaction = { emoji: string; users: User[] };
+export type NewMessage =
+  & Omit<MessageRow, "id" | "seq" | "mentioned" | "editedAt" | "deleted" | "reactions">
+  & {
+    /** Users it mentions, stored with it in the same step (resolved by the caller). */
+    mentions?: readonly number[];
+  };
 /** The stored message for a send, and whether that clientId had been stored before. */
 export type StoredMessage = { message: MessageRow; duplicate: boolean };
 /** Who asks for a change to a message, and the id their client gave it (retries repeat it). */
@@ -272,7 +281,8 @@ export type MessageStore = {
    * Up to `limit` messages with id below `beforeId`, oldest first. History hides Lobby and
    * room messages from senders the reader blocked (direct history stays); `latest`, `after`
    * and unread counts hide the same. Each row read for a reader says whether it mentions
-   * them (`mentioned`).
+   * them (`mentioned`) and carries its reactions, without those (in the Lobby and rooms) of
+   * users the reader blocked.
    */
   history(
     readerId: number,
@@ -303,11 +313,26 @@ export type MessageStore = {
     by: ChangeBy,
   ): Promise<StoredMessage | "deleted" | null>;
   /**
-   * Makes it a tombstone at the next seq, in one step: its text and every earlier version are
-   * gone from the store. Applied once per `by`, as edit; deleting a tombstone again changes
+   * Makes it a tombstone at the next seq, in one step: its text, every earlier version and its
+   * reactions are gone from the store. Applied once per `by`, as edit; deleting a tombstone again changes
    * nothing and returns it, marked duplicate. No such message: null.
    */
   remove(messageId: number, at: number, by: ChangeBy): Promise<StoredMessage | null>;
+  /**
+   * Adds (`on`) or takes back the user's reaction with this emoji, at the next seq, in one step;
+   * once per `by`, as edit. Reacting as one has already, or taking back what is not there,
+   * changes nothing and returns the message, marked duplicate. A message holds at most
+   * `maxEmoji` different emoji: a new one beyond is "too_many". Deleted: "deleted"; none: null.
+   */
+  react(
+    messageId: number,
+    userId: number,
+    emoji: string,
+    on: boolean,
+    at: number,
+    by: ChangeBy,
+    maxEmoji: number,
+  ): Promise<StoredMessage | "deleted" | "too_many" | null>;
   /** The earlier versions of an edited message's text, oldest first (none once deleted). */
   earlierTexts(messageId: number): Promise<EarlierText[]>;
   /** The highest message id stored (0 when none). */

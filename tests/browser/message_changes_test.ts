@@ -39,8 +39,9 @@ Deno.test(
     await alice.page.keyboard.press("Enter");
     const toolbar = first.getByRole("toolbar", { name: "Actions for your message" });
     await toolbar.getByRole("button", { name: "Edit" }).waitFor();
-    await alice.page.keyboard.press("ArrowRight");
-    await alice.page.keyboard.press("Enter"); // Delete…
+    await alice.page.keyboard.press("ArrowRight"); // React → Edit
+    await alice.page.keyboard.press("ArrowRight"); // → Delete…
+    await alice.page.keyboard.press("Enter");
     await toolbar.getByText("Delete this message?").waitFor();
     await screenshot(alice.page, "message-delete-confirm");
     await toolbar.getByRole("button", { name: "Delete", exact: true }).click();
@@ -69,6 +70,51 @@ Deno.test(
     await screenshot(bob.page, "edit-history");
     await bob.page.keyboard.press("Escape");
     await history.waitFor({ state: "detached" });
+    for (const who of [alice, bob]) assert.deepEqual(who.errors, []);
+  },
+);
+
+Deno.test(
+  "bob reacts from a message's toolbar; alice sees who reacted and adds hers with a click",
+  browserTest,
+  async () => {
+    await using server = await startTestServer();
+    await using browser = await launchBrowser();
+    const alice = await registerInBrowser(browser, server.origin, "alice");
+    const bob = await registerInBrowser(browser, server.origin, "bob");
+    await say(alice.page, "dinner at mine?");
+    const message = log(bob.page).locator(".message").filter({ hasText: "dinner at mine?" });
+    await message.waitFor();
+
+    // From the keyboard: ↑ reaches the message, Enter its toolbar, React the emoji.
+    await log(bob.page).focus();
+    await bob.page.keyboard.press("ArrowUp");
+    await bob.page.keyboard.press("Enter");
+    const toolbar = message.getByRole("toolbar", { name: "Actions for alice's message" });
+    assert.equal(await toolbar.getByRole("button", { name: "Edit" }).count(), 0, "not his to edit");
+    await bob.page.keyboard.press("Enter"); // React
+    await toolbar.getByRole("button", { name: "🎉" }).waitFor();
+    await assertAccessible(bob.page, "the reaction picker");
+    await toolbar.getByRole("button", { name: "🎉" }).click();
+
+    const party = log(alice.page).getByRole("button", { name: "🎉 1: bob" });
+    await party.waitFor();
+    assert.equal(await party.getAttribute("aria-pressed"), "false");
+    await party.click();
+    await log(alice.page).getByRole("button", { name: "🎉 2: bob, you" }).waitFor();
+    await log(bob.page).getByRole("button", { name: "🎉 2: you, alice" }).waitFor();
+    await screenshot(alice.page, "reactions");
+
+    // Any other single emoji can be typed; more than one is refused where it was typed.
+    await message.hover();
+    await message.getByRole("button", { name: "React" }).click();
+    const other = message.getByLabel("Other emoji");
+    await other.fill("🍕🍕");
+    await other.press("Enter");
+    await message.getByRole("alert").filter({ hasText: "Type one emoji." }).waitFor();
+    await other.fill("🍕");
+    await other.press("Enter");
+    await log(alice.page).getByRole("button", { name: "🍕 1: bob" }).waitFor();
     for (const who of [alice, bob]) assert.deepEqual(who.errors, []);
   },
 );

@@ -13,7 +13,10 @@ type Reply = Extract<ServerFrame, { type: "ack" | "error" }>;
 /** Writes a change frame and resolves with its ack or error. */
 function change(
   socket: FakeSocket,
-  frame: { type: "edit"; messageId: number; text: string } | { type: "delete"; messageId: number },
+  frame:
+    | { type: "edit"; messageId: number; text: string }
+    | { type: "delete"; messageId: number }
+    | { type: "react"; messageId: number; emoji: string; on: boolean },
   clientId: string = crypto.randomUUID(),
 ): Promise<Reply> {
   const from = socket.frames.length;
@@ -200,4 +203,91 @@ Deno.test({
       await Deno.remove(h.dataDir, { recursive: true });
     }
   },
+});
+
+const react = (socket: FakeSocket, messageId: number, emoji: string, on = true, id?: string) =>
+  change(socket, { type: "react", messageId, emoji, on }, id);
+
+Deno.test("a reaction reaches everyone who sees the message at once, toggles, and comes back on resume", async () => {
+  await using h = await startHarness();
+  const { alice, bob, carol } = await h.people("alice", "bob", "carol");
+  const [a, b, c] = [await alice.connect(), await bob.connect(), await carol.connect()];
+  const m = await sent(a, LOBBY_ID, "pizza tonight?");
+  const id = crypto.randomUUID();
+  const ack = await react(b, m.id, "🍕", true, id);
+  assert.ok(ack.type === "ack" && ack.seq > m.seq);
+  assert.equal((await react(b, m.id, "🍕", true, id)).type, "ack", "a retry is applied once");
+  for (const tab of [a, b, c]) {
+    const got = await tab.waitFor((f) => f.type === "reaction");
+    assert.ok(got.type === "reaction");
+    assert.deepEqual([got.emoji, got.user.username, got.on, got.seq], ["🍕", "bob", true, ack.seq]);
+  }
+  await react(c, m.id, "🍕");
+  await react(c, m.id, "👍");
+  await react(c, m.id, "👍", false);
+  const [shown] = await h.services.messages.history(alice.user, LOBBY_ID, 1e15, 10);
+  assert.deepEqual(shown.reactions, [{
+    emoji: "🍕",
+    users: [{ id: bob.id, username: "bob" }, { id: carol.id, username: "carol" }],
+  }]);
+  const back = await alice.connect({ after: m.seq });
+  const replayed = back.all("message");
+  assert.equal(replayed.length, 1, "the message once, as it is now");
+  assert.equal(replayed[0].message.reactions?.[0].users.length, 2);
+  await a.settle();
+  assert.equal(a.all("reaction").length, 4, "bob's once, carol's three");
+});
+
+Deno.test("reactions: one emoji each, at most 20 different per message, none on a deleted message, hidden across a block", async () => {
+  await using h = await startHarness();
+  const { alice, bob, carol } = await h.people("alice", "bob", "carol");
+  const [a, b, c] = [await alice.connect(), await bob.connect(), await carol.connect()];
+  const m = await sent(a, LOBBY_ID, "react to me");
+  for (const bad of ["", "ok", "👍👍", "<b>", "👍 "]) {
+    const answer = await react(b, m.id, bad);
+    assert.ok(answer.type === "error" && answer.code === "invalid_input", JSON.stringify(bad));
+  }
+  assert.equal((await react(b, m.id, "🇫🇷")).type, "ack", "a flag is one emoji");
+  assert.equal((await react(b, m.id, "1️⃣")).type, "ack", "so is a keycap");
+  const many = [
+    "😀",
+    "😁",
+    "😂",
+    "🤣",
+    "😃",
+    "😄",
+    "😅",
+    "😆",
+    "😉",
+    "😊",
+    "😋",
+    "😎",
+    "😍",
+    "😘",
+    "🥰",
+    "😗",
+    "🙂",
+    "🤗",
+  ];
+  for (const emoji of many) assert.equal((await react(b, m.id, emoji)).type, "ack");
+  const over = await react(b, m.id, "🤔");
+  assert.ok(over.type === "error" && over.code === "too_many_reactions");
+  assert.match(over.message, /20/);
+  assert.equal((await react(c, m.id, "😀")).type, "ack", "an emoji already there still counts");
+
+  await carol.block(bob);
+  const seen = (await h.services.messages.history(carol.user, LOBBY_ID, 1e15, 10))[0].reactions!;
+  assert.deepEqual(seen.map((r) => [r.emoji, r.users.map((u) => u.username)]), [["😀", ["carol"]]]);
+  const from = c.frames.length;
+  await react(b, m.id, "😀", false);
+  await c.settle();
+  assert.ok(!c.frames.slice(from).some((f) => f.type === "reaction"), "carol hears nothing of bob");
+
+  await change(a, { type: "delete", messageId: m.id });
+  const gone = await react(c, m.id, "🙂");
+  assert.ok(gone.type === "error" && gone.code === "not_allowed");
+  assert.equal(
+    (await h.services.messages.history(alice.user, LOBBY_ID, 1e15, 10))[0].reactions,
+    undefined,
+  );
 });

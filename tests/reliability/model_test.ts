@@ -462,6 +462,37 @@ class ChangeOwn implements fc.AsyncCommand<Model, Real> {
   toString = () => `${this.kind}Own(${this.a}, message ${this.k})`;
 }
 
+/** `a` toggles a reaction on the k-th message of all (counting round): whoever sees it may. */
+class React implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly a: Name, readonly k: number, readonly emoji: string, readonly on: boolean) {}
+  check = (m: Readonly<Model>) => (m.sockets.get(this.a) ?? 0) > 0;
+  async run(m: Model, r: Real) {
+    const ids = [...r.sent.keys()];
+    if (!ids.length) return;
+    const id = ids[this.k % ids.length];
+    const socket = r.sockets.get(this.a)![0];
+    const clientId = crypto.randomUUID();
+    const from = socket.frames.length;
+    socket.send({ type: "react", clientId, messageId: id, emoji: this.emoji, on: this.on });
+    const answer = await socket.waitFor(
+      (f) => (f.type === "ack" || f.type === "error") && f.clientId === clientId,
+      5000,
+      from,
+    );
+    const sent = r.sent.get(id)!;
+    if (!maySee(m, r, this.a, id)) {
+      return assert.ok(answer.type === "error" && answer.code === "not_found", this.toString());
+    }
+    if (sent.deleted) return assert.ok(answer.type === "error" && answer.code === "not_allowed");
+    if (sent.members instanceof Set && sent.sender !== this.a && blocked(m, this.a, sent.sender)) {
+      return assert.ok(answer.type === "error" && answer.code === "blocked", this.toString());
+    }
+    assert.ok(answer.type === "ack", JSON.stringify(answer));
+    sent.seq = Math.max(sent.seq, answer.seq);
+  }
+  toString = () => `react(${this.a}, message ${this.k}, ${this.emoji}, ${this.on})`;
+}
+
 // ---- invariants ----
 
 function latestView(socket: ChatSocket): Snapshot {
@@ -475,6 +506,7 @@ function lastSeenSeq(socket: ChatSocket): number {
     ...socket.all("message").map((f) => f.message.seq),
     ...socket.all("message_edited").map((f) => f.seq),
     ...socket.all("message_deleted").map((f) => f.seq),
+    ...socket.all("reaction").map((f) => f.seq),
   ];
   const latest = socket.snapshot.conversations.map((c) => c.latest?.seq ?? 0);
   const caughtUp = socket.all("caught_up").map((f) => f.seq);
@@ -503,11 +535,18 @@ const byId = (s: Snapshot) => ({
   conversations: [...s.conversations].sort((a, b) => a.id - b.id),
 });
 
-/** A snapshot without the presence of lingering users (see Real), which is not settled yet. */
+/**
+ * A snapshot without the presence of lingering users (see Real), which is not settled yet, and
+ * without its latest messages' seqs: a change the reader may not see (a reaction by someone
+ * they blocked) moves a message's seq without a frame to them, so their copy keeps the older.
+ */
 const settled = (r: Real, s: Snapshot): Snapshot => ({
   ...s,
   friends: s.friends.map((f) =>
     r.lingering.has(f.username as Name) ? { ...f, online: false, lastSeenAt: null } : f
+  ),
+  conversations: s.conversations.map((c) =>
+    c.latest ? { ...c, latest: { ...c.latest, seq: 0 } } : c
   ),
 });
 
@@ -619,6 +658,11 @@ const commands = [
     weight: 2,
     arbitrary: fc.tuple(names, fc.nat(20), fc.constantFrom("edit" as const, "delete" as const))
       .map(([a, k, kind]) => checked(new ChangeOwn(a, k, kind))),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(names, fc.nat(20), fc.constantFrom("👍", "🎉"), fc.boolean())
+      .map(([a, k, emoji, on]) => checked(new React(a, k, emoji, on))),
   },
 ];
 

@@ -681,6 +681,45 @@ export function storeContract(
     assert.equal(twice?.message.seq, removed.message.seq);
   });
 
+  it("reactions: toggled once per user and emoji, at the next seq, capped in distinct emoji, gone with a deletion", async (store) => {
+    const [alice, bob, carol] = await people(store, "alice", "bob", "carol");
+    const m = (await say(store, alice, LOBBY_ID, "party?")).message;
+    const react = (who: User, emoji: string, on = true, max = 3) =>
+      store.messages.react(m.id, who.id, emoji, on, Date.now(), by(who), max);
+    const first = await react(bob, "🎉");
+    assert.ok(first && typeof first === "object" && !first.duplicate);
+    assert.ok(first.message.seq > m.seq);
+    await react(carol, "🎉");
+    await react(carol, "👍");
+    const again = await react(bob, "🎉");
+    assert.ok(again && typeof again === "object" && again.duplicate, "reacting twice is once");
+    const shown = async (reader: User) =>
+      (await store.messages.latest(reader.id, LOBBY_ID))?.reactions?.map((r) =>
+        `${r.emoji}:${r.users.map((u) => u.username).join("+")}`
+      );
+    assert.deepEqual(await shown(alice), ["🎉:bob+carol", "👍:carol"]);
+    await react(alice, "😀");
+    assert.equal(
+      await react(bob, "🍕"),
+      "too_many",
+      "a fourth emoji is one too many for a cap of 3",
+    );
+    assert.ok(typeof (await react(bob, "👍")) === "object", "an emoji already there is fine");
+    const replay = await store.messages.after(carol.id, m.seq, 10);
+    assert.equal(replay.length, 1, "the message is replayed once, as it is now");
+    assert.equal(replay[0].reactions?.length, 3);
+    await react(carol, "🎉", false);
+    assert.deepEqual((await shown(alice))?.[0], "🎉:bob");
+    await store.blocks.block(alice.id, bob.id, 1);
+    assert.deepEqual(
+      await shown(alice),
+      ["🎉:", "👍:carol", "😀:alice"].filter((x) => x !== "🎉:"),
+    );
+    await store.messages.remove(m.id, 5, by(alice));
+    assert.equal((await store.messages.latest(carol.id, LOBBY_ID))?.reactions, undefined);
+    assert.equal(await react(carol, "👍"), "deleted");
+  });
+
   // ---- mentions ----
   it("a message's mentions are stored with it: each reader reads whether it mentions them", async (store) => {
     const [alice, bob, carol] = await people(store, "alice", "bob", "carol");

@@ -4,6 +4,7 @@
 // commits, so batches from every instance take seqs and commit one after another: a seq is
 // never visible before a lower one (tests/store/postgres_test.ts shows a reader never misses one).
 import type postgres from "postgres";
+import { attachReactions } from "../reactions.ts";
 import type { ChangeBy, MessageRow, MessageStore, NewMessage, StoredMessage } from "../types.ts";
 import type { Sql } from "./db.ts";
 import {
@@ -70,6 +71,21 @@ export function pgMessages(sql: Sql): MessageStore {
         VALUES (${by.userId}, ${by.clientId}, ${messageId})`;
       return { message: (await find(messageId, tx))!, duplicate: false };
     }) as Promise<StoredMessage | null | "unchanged">;
+  }
+
+  /** The rows with their reactions as `reader` sees them. */
+  async function withReactions(reader: number, rows: MessageRow[]): Promise<MessageRow[]> {
+    if (!rows.length) return rows;
+    const found = await sql<{ message_id: number; emoji: string; id: number; username: string }[]>`
+      SELECT r.message_id, r.emoji, u.id, u.username FROM reactions r
+      JOIN users u ON u.id = r.user_id JOIN messages m ON m.id = r.message_id
+      WHERE r.message_id = ANY(${rows.map((row) => row.id)}::bigint[])
+      AND (NOT EXISTS (
+          SELECT 1 FROM blocks b WHERE b.blocker_id = ${reader} AND b.blocked_id = r.user_id)
+        OR EXISTS (
+          SELECT 1 FROM conversations dc WHERE dc.id = m.conversation_id AND dc.kind = 'direct'))
+      ORDER BY r.message_id, r.created_at, r.user_id`;
+    return found.length ? attachReactions(rows, found) : rows;
   }
 
   let pending: PendingInsert[] = [];
@@ -158,7 +174,7 @@ export function pgMessages(sql: Sql): MessageStore {
         JOIN users u ON u.id = m.sender_id
         WHERE m.conversation_id = ${conversationId} AND m.id < ${beforeId}
         AND ${notBlocked(sql, readerId)} ORDER BY m.id DESC LIMIT ${limit}) AS page ORDER BY id`;
-      return rows.map(toMessage);
+      return withReactions(readerId, rows.map(toMessage));
     },
     after: async (readerId, afterSeq, limit) => {
       const rows = await sql<MessageRecord[]>`SELECT ${columns}, ${mentioned(sql, readerId)}
@@ -166,14 +182,14 @@ export function pgMessages(sql: Sql): MessageStore {
         WHERE m.seq > ${afterSeq}
         AND ${memberOf(sql, readerId)}
         AND ${notBlocked(sql, readerId)} ORDER BY m.seq LIMIT ${limit}`;
-      return rows.map(toMessage);
+      return withReactions(readerId, rows.map(toMessage));
     },
     latest: async (readerId, conversationId) => {
       const [row] = await sql<MessageRecord[]>`SELECT ${columns}, ${mentioned(sql, readerId)}
         FROM messages m JOIN users u ON u.id = m.sender_id
         WHERE m.conversation_id = ${conversationId} AND ${notBlocked(sql, readerId)}
         ORDER BY m.id DESC LIMIT 1`;
-      return row ? toMessage(row) : null;
+      return row ? (await withReactions(readerId, [toMessage(row)]))[0] : null;
     },
     find,
     edit: async (messageId, text, at, by) => {
@@ -194,6 +210,7 @@ export function pgMessages(sql: Sql): MessageStore {
       const done = await change(messageId, by, async (tx, now) => {
         if (now.deleted) return false;
         await tx`DELETE FROM message_edits WHERE message_id = ${messageId}`;
+        await tx`DELETE FROM reactions WHERE message_id = ${messageId}`;
         const seq = await nextSeq(tx);
         await tx`UPDATE messages SET body = '', edited_at = NULL, deleted_at = ${at},
           seq = ${seq} WHERE id = ${messageId}`;
@@ -201,6 +218,33 @@ export function pgMessages(sql: Sql): MessageStore {
       });
       if (done !== "unchanged") return done;
       return { message: (await find(messageId))!, duplicate: true };
+    },
+    react: async (messageId, userId, emoji, on, at, by, maxEmoji) => {
+      let tooMany = false;
+      const done = await change(messageId, by, async (tx, now) => {
+        if (now.deleted) return false;
+        const [has] = await tx`SELECT 1 FROM reactions
+          WHERE message_id = ${messageId} AND emoji = ${emoji} AND user_id = ${userId}`;
+        if (!!has === on) return false;
+        if (on) {
+          const [{ n, used }] = await tx<{ n: number; used: boolean }[]>`
+            SELECT COUNT(DISTINCT emoji)::int AS n, COALESCE(BOOL_OR(emoji = ${emoji}), false) AS used
+            FROM reactions WHERE message_id = ${messageId}`;
+          if (!used && n >= maxEmoji) return !(tooMany = true);
+          await tx`INSERT INTO reactions (message_id, user_id, emoji, created_at)
+            VALUES (${messageId}, ${userId}, ${emoji}, ${at})`;
+        } else {
+          await tx`DELETE FROM reactions
+            WHERE message_id = ${messageId} AND emoji = ${emoji} AND user_id = ${userId}`;
+        }
+        const seq = await nextSeq(tx);
+        await tx`UPDATE messages SET seq = ${seq} WHERE id = ${messageId}`;
+        return true;
+      });
+      if (tooMany) return "too_many";
+      if (done !== "unchanged") return done;
+      const now = (await find(messageId))!;
+      return now.deleted ? "deleted" : { message: now, duplicate: true };
     },
     earlierTexts: async (messageId) => {
       const rows = await sql<{ body: string; written_at: number }[]>`SELECT body, written_at

@@ -127,7 +127,7 @@ export const PG_MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
-    name: "messages that change",
+    name: "messages that change: edits, deletions, reactions",
     sql: `
       ALTER TABLE messages ADD COLUMN edited_at bigint;
       ALTER TABLE messages ADD COLUMN deleted_at bigint;
@@ -148,6 +148,14 @@ export const PG_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (user_id, client_id)
       );
       CREATE INDEX message_changes_by_message ON message_changes(message_id);
+      -- Who reacted to a message with which emoji; gone with the message's deletion.
+      CREATE TABLE reactions (
+        message_id bigint NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        user_id bigint NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        emoji text NOT NULL,
+        created_at bigint NOT NULL,
+        PRIMARY KEY (message_id, emoji, user_id)
+      );
     `,
   },
 ];

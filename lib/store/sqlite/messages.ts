@@ -2,6 +2,7 @@
 // event loop share one transaction (group commit): a burst costs one commit, not one each.
 import type { ChangeBy, MessageRow, MessageStore, NewMessage, StoredMessage } from "../types.ts";
 import { type Db, transaction } from "./db.ts";
+import { attachReactions } from "../reactions.ts";
 import {
   MEMBER_OF,
   MENTIONED,
@@ -70,6 +71,28 @@ export function sqliteMessages(db: Db): MessageStore {
     tombstone: db.prepare(
       "UPDATE messages SET body = '', edited_at = NULL, deleted_at = ?, seq = ? WHERE id = ?",
     ),
+    reactionsOf: db.prepare(
+      `SELECT r.message_id, r.emoji, u.id, u.username FROM reactions r
+       JOIN users u ON u.id = r.user_id JOIN messages m ON m.id = r.message_id
+       WHERE r.message_id IN (SELECT value FROM json_each(:ids))
+       AND (NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = :reader AND b.blocked_id = r.user_id)
+         OR EXISTS (SELECT 1 FROM conversations dc WHERE dc.id = m.conversation_id AND dc.kind = 'direct'))
+       ORDER BY r.message_id, r.created_at, r.user_id`,
+    ),
+    hasReaction: db.prepare(
+      "SELECT 1 FROM reactions WHERE message_id = ? AND emoji = ? AND user_id = ?",
+    ),
+    emojiCount: db.prepare(
+      "SELECT COUNT(DISTINCT emoji) AS n, MAX(emoji = ?) AS has FROM reactions WHERE message_id = ?",
+    ),
+    addReaction: db.prepare(
+      "INSERT INTO reactions (message_id, user_id, emoji, created_at) VALUES (?, ?, ?, ?)",
+    ),
+    dropReaction: db.prepare(
+      "DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND user_id = ?",
+    ),
+    dropReactions: db.prepare("DELETE FROM reactions WHERE message_id = ?"),
+    touch: db.prepare("UPDATE messages SET seq = ? WHERE id = ?"),
     earlier: db.prepare(
       "SELECT body, written_at FROM message_edits WHERE message_id = ? ORDER BY version",
     ),
@@ -108,6 +131,17 @@ export function sqliteMessages(db: Db): MessageStore {
       sql.recordChange.run(by.userId, by.clientId, messageId);
       return { message: find(messageId)!, duplicate: false };
     });
+  }
+
+  /** The rows with their reactions as `reader` sees them. */
+  function withReactions(reader: number, rows: MessageRow[]): MessageRow[] {
+    if (!rows.length) return rows;
+    const found = sql.reactionsOf.all({
+      reader,
+      ids: JSON.stringify(rows.map((row) => row.id)),
+    }) as { message_id: number; emoji: string; id: number; username: string }[];
+    if (!found.length) return rows;
+    return attachReactions(rows, found);
   }
 
   let pending: PendingInsert[] = [];
@@ -161,24 +195,30 @@ export function sqliteMessages(db: Db): MessageStore {
     findByClientId: (senderId, clientId) => Promise.resolve(byClientId(senderId, clientId)),
     history: (readerId, conversationId, beforeId, limit) =>
       Promise.resolve(
-        (sql.history.all({
-          reader: readerId,
-          conversation: conversationId,
-          before: beforeId,
-          limit,
-        }) as MessageRecord[]).map(toMessage),
+        withReactions(
+          readerId,
+          (sql.history.all({
+            reader: readerId,
+            conversation: conversationId,
+            before: beforeId,
+            limit,
+          }) as MessageRecord[]).map(toMessage),
+        ),
       ),
     after: (readerId, afterSeq, limit) =>
       Promise.resolve(
-        (sql.after.all({ reader: readerId, after: afterSeq, limit }) as MessageRecord[]).map(
-          toMessage,
+        withReactions(
+          readerId,
+          (sql.after.all({ reader: readerId, after: afterSeq, limit }) as MessageRecord[]).map(
+            toMessage,
+          ),
         ),
       ),
     latest: (readerId, conversationId) => {
       const row = sql.latest.get({ reader: readerId, conversation: conversationId }) as
         | MessageRecord
         | undefined;
-      return Promise.resolve(row ? toMessage(row) : null);
+      return Promise.resolve(row ? withReactions(readerId, [toMessage(row)])[0] : null);
     },
     find: (messageId) => Promise.resolve(find(messageId)),
     edit: (messageId, text, at, by) => {
@@ -194,11 +234,34 @@ export function sqliteMessages(db: Db): MessageStore {
       const done = change(messageId, by, (now) => {
         if (now.deleted) return false;
         sql.forgetEarlier.run(messageId);
+        sql.dropReactions.run(messageId);
         sql.tombstone.run(at, nextSeq(), messageId);
         return true;
       });
       if (done !== "unchanged") return Promise.resolve(done);
       return Promise.resolve({ message: find(messageId)!, duplicate: true });
+    },
+    react: (messageId, userId, emoji, on, at, by, maxEmoji) => {
+      let tooMany = false;
+      const done = change(messageId, by, (now) => {
+        if (now.deleted) return false;
+        const has = sql.hasReaction.get(messageId, emoji, userId) !== undefined;
+        if (has === on) return false;
+        if (on) {
+          const { n, has: used } = sql.emojiCount.get(emoji, messageId) as {
+            n: number;
+            has: number;
+          };
+          if (!used && n >= maxEmoji) return !(tooMany = true);
+          sql.addReaction.run(messageId, userId, emoji, at);
+        } else sql.dropReaction.run(messageId, emoji, userId);
+        sql.touch.run(nextSeq(), messageId);
+        return true;
+      });
+      if (tooMany) return Promise.resolve("too_many" as const);
+      if (done !== "unchanged") return Promise.resolve(done);
+      const now = find(messageId)!;
+      return Promise.resolve(now.deleted ? "deleted" as const : { message: now, duplicate: true });
     },
     earlierTexts: (messageId) =>
       Promise.resolve(

@@ -163,7 +163,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 6,
-    name: "messages that change",
+    name: "messages that change: edits, deletions, reactions",
     sql: `
       ALTER TABLE messages ADD COLUMN edited_at INTEGER;
       ALTER TABLE messages ADD COLUMN deleted_at INTEGER;
@@ -184,6 +184,14 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (user_id, client_id)
       ) STRICT, WITHOUT ROWID;
       CREATE INDEX message_changes_by_message ON message_changes(message_id);
+      -- Who reacted to a message with which emoji; gone with the message's deletion.
+      CREATE TABLE reactions (
+        message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        emoji TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (message_id, emoji, user_id)
+      ) STRICT, WITHOUT ROWID;
     `,
   },
 ];
