@@ -684,8 +684,9 @@ export function storeContract(
   it("reactions: toggled once per user and emoji, at the next seq, capped in distinct emoji, gone with a deletion", async (store) => {
     const [alice, bob, carol] = await people(store, "alice", "bob", "carol");
     const m = (await say(store, alice, LOBBY_ID, "party?")).message;
+    let clock = 100; // each reaction a moment after the one before: their order is defined
     const react = (who: User, emoji: string, on = true, max = 3) =>
-      store.messages.react(m.id, who.id, emoji, on, Date.now(), by(who), max);
+      store.messages.react(m.id, who.id, emoji, on, clock++, by(who), max);
     const first = await react(bob, "🎉");
     assert.ok(first && typeof first === "object" && !first.duplicate);
     assert.ok(first.message.seq > m.seq);
