@@ -8,10 +8,21 @@ import type { Logger } from "./log.ts";
 import type { Mentioned, Mentions } from "./mentions.ts";
 import type { Events } from "./realtime/broker.ts";
 import type { Limiter } from "./limits.ts";
-import type { MessageRow, Store, User } from "./store/types.ts";
-import { MAX_MESSAGE_CHARS, type MessageView, REPLAY_CAP, type ServerFrame } from "./wire.ts";
+import type { MessageRow, Quote, Store, User } from "./store/types.ts";
+import {
+  MAX_MESSAGE_CHARS,
+  type MessageView,
+  quoteOf,
+  REPLAY_CAP,
+  type ServerFrame,
+} from "./wire.ts";
 
-export type SendInput = { clientId: string; conversationId: number; text: string };
+export type SendInput = {
+  clientId: string;
+  conversationId: number;
+  text: string;
+  replyTo?: number;
+};
 export type Ack = Extract<ServerFrame, { type: "ack" }>;
 
 export function toMessageView(row: MessageRow): MessageView {
@@ -27,6 +38,16 @@ export function toMessageView(row: MessageRow): MessageView {
     ...(row.editedAt !== undefined ? { editedAt: row.editedAt } : {}),
     ...(row.deleted ? { deleted: true } : {}),
     ...(row.reactions?.length ? { reactions: row.reactions } : {}),
+    ...(row.replyTo
+      ? {
+        replyTo: {
+          id: row.replyTo.id,
+          sender: row.replyTo.sender,
+          snippet: row.replyTo.snippet,
+          ...(row.replyTo.deleted ? { deleted: true as const } : {}),
+        },
+      }
+      : {}),
   };
 }
 
@@ -109,6 +130,7 @@ export function createMessages(deps: {
     input: SendInput,
     text: string,
     mentioned: Mentioned,
+    quote: Quote | undefined,
     queued?: () => void,
   ) {
     try {
@@ -120,6 +142,7 @@ export function createMessages(deps: {
         text,
         at: Date.now(),
         ...(mentioned.ids.length ? { mentions: mentioned.ids } : {}),
+        ...(quote ? { replyTo: quote.id } : {}),
       });
       queued?.();
       return await stored;
@@ -152,6 +175,23 @@ export function createMessages(deps: {
     else events.toUsers(named, marked, row.seq);
   }
 
+  /** The message a reply quotes: in the same conversation, seen by the sender, not deleted. */
+  async function quoted(user: User, input: SendInput): Promise<Quote> {
+    const original = await store.messages.find(input.replyTo!);
+    const hidden = original && blocks.hiddenFrom(original.senderId).has(user.id);
+    if (!original || original.conversationId !== input.conversationId || hidden) {
+      throw new AppError(404, "not_found", "The message you reply to is not there.");
+    }
+    if (original.deleted) {
+      throw new AppError(403, "not_allowed", "This message was deleted: it cannot be replied to.");
+    }
+    return {
+      id: original.id,
+      sender: { id: original.senderId, username: original.senderName },
+      snippet: quoteOf(original.text),
+    };
+  }
+
   return {
     /**
      * The user sends a message: checked, stored once per clientId, acknowledged to the sender,
@@ -177,7 +217,12 @@ export function createMessages(deps: {
           });
         }
         const mentioned = await mentions.resolve(user, audience, text);
-        const { message, duplicate } = await save(user, input, text, mentioned, queued);
+        const quote = input.replyTo === undefined ? undefined : await quoted(user, input);
+        const stored = await save(user, input, text, mentioned, quote, queued);
+        const { duplicate } = stored;
+        const message = duplicate || !quote
+          ? stored.message
+          : { ...stored.message, replyTo: quote };
         acknowledge(ackOf(message));
         if (!duplicate) publish(message, audience, mentioned);
       } catch (error) {

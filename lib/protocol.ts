@@ -17,6 +17,8 @@ export const clientFrame = z.discriminatedUnion("type", [
     clientId: z.uuid(),
     conversationId: id,
     text: z.string().max(MAX_FRAME_BYTES),
+    /** The message this one replies to, in the same conversation. */
+    replyTo: id.optional(),
   }),
   z.object({
     type: z.literal("edit"),

@@ -56,7 +56,12 @@ export type MessageView = {
   deleted?: true;
   /** Its reactions as you see them: each emoji with who reacted, in order. Absent if none. */
   reactions?: ReactionView[];
+  /** The message it replies to, as that one is now (its first QUOTE_CHARS characters). */
+  replyTo?: QuoteView;
 };
+export type QuoteView = { id: number; sender: UserView; snippet: string; deleted?: true };
+/** How much of a replied-to message a reply quotes, in characters. */
+export const QUOTE_CHARS = 200;
 export type ReactionView = { emoji: string; users: UserView[] };
 /** Different emoji one message may hold. */
 export const MAX_REACTIONS = 20;
@@ -246,17 +251,33 @@ export function applyEvent(snapshot: Snapshot, frame: ServerFrame): Snapshot {
         frame.conversationId,
         (room) => ({ ...room, role: frame.member.role }),
       );
-    case "message_edited":
-      return withLatest(snapshot, frame.conversationId, frame.messageId, frame.seq, (m) => ({
-        ...m,
-        text: frame.text,
-        editedAt: frame.editedAt,
-      }));
-    case "message_deleted":
-      return withLatest(snapshot, frame.conversationId, frame.messageId, frame.seq, (m) => {
-        const { editedAt: _, reactions: __, ...rest } = m;
-        return { ...rest, text: "", deleted: true };
-      });
+    case "message_edited": {
+      const edited = withLatest(
+        snapshot,
+        frame.conversationId,
+        frame.messageId,
+        frame.seq,
+        (m) => ({
+          ...m,
+          text: frame.text,
+          editedAt: frame.editedAt,
+        }),
+      );
+      return withQuote(edited, frame, (q) => ({ ...q, snippet: quoteOf(frame.text) }));
+    }
+    case "message_deleted": {
+      const deleted = withLatest(
+        snapshot,
+        frame.conversationId,
+        frame.messageId,
+        frame.seq,
+        (m) => {
+          const { editedAt: _, reactions: __, ...rest } = m;
+          return { ...rest, text: "", deleted: true };
+        },
+      );
+      return withQuote(deleted, frame, (q) => ({ ...q, snippet: "", deleted: true }));
+    }
     case "reaction":
       return withLatest(snapshot, frame.conversationId, frame.messageId, frame.seq, (m) => {
         const { reactions, ...rest } = m;
@@ -328,6 +349,25 @@ export function reactionsAfter(
     ? list.with(at, { emoji: change.emoji, users })
     : list.filter((_, i) => i !== at);
   return next.length ? { reactions: next } : {};
+}
+
+/** How a reply quotes a text: its first QUOTE_CHARS characters (code points, as SQL counts). */
+export const quoteOf = (text: string) => [...text].slice(0, QUOTE_CHARS).join("");
+
+/** Changes the quote in a conversation's latest message, if it replies to the changed one. */
+function withQuote(
+  snapshot: Snapshot,
+  frame: { conversationId: number; messageId: number },
+  change: (quote: QuoteView) => QuoteView,
+): Snapshot {
+  return {
+    ...snapshot,
+    conversations: snapshot.conversations.map((c) =>
+      c.id === frame.conversationId && c.latest?.replyTo?.id === frame.messageId
+        ? { ...c, latest: { ...c.latest, replyTo: change(c.latest.replyTo) } }
+        : c
+    ),
+  };
 }
 
 /** Changes a conversation's latest message, if it is that one and the change is newer. */

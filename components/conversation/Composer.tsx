@@ -17,6 +17,8 @@ export function Composer(props: { store: ChatStore; conversationId: number; titl
   const lastTyping = useRef(0);
   const input = useRef<HTMLTextAreaElement>(null);
   const mentions = useMentionPicker(store, conversationId, setText, input);
+  const reply = store.replyingTo.value;
+  const replying = reply?.conversationId === conversationId ? reply : null;
   useEffect(() => { // not on a phone: the keyboard would pop up over the conversation
     if (!matchMedia(`${NARROW_QUERY}, (pointer: coarse)`).matches) input.current?.focus();
   }, [props.title]);
@@ -50,6 +52,24 @@ export function Composer(props: { store: ChatStore; conversationId: number; titl
         send();
       }}
     >
+      {replying && (
+        <p class="replying" id="composer-replying">
+          <span>
+            Replying to <strong>{replying.sender.username}</strong>:{" "}
+            <span class="quote-text">{replying.deleted ? "deleted message" : replying.text}</span>
+          </span>
+          <button
+            type="button"
+            aria-label="Cancel reply"
+            onClick={() => {
+              store.replyingTo.value = null;
+              input.current?.focus();
+            }}
+          >
+            ×
+          </button>
+        </p>
+      )}
       <label for="composer-input" class="sr-only">Message</label>
       <textarea
         id="composer-input"
@@ -58,7 +78,10 @@ export function Composer(props: { store: ChatStore; conversationId: number; titl
         value={text}
         placeholder={`Message ${props.title}`}
         aria-invalid={over > 0 ? "true" : undefined}
-        aria-describedby={length >= COUNTER_FROM ? "composer-count" : undefined}
+        aria-describedby={[
+          length >= COUNTER_FROM ? "composer-count" : "",
+          replying ? "composer-replying" : "",
+        ].filter(Boolean).join(" ") || undefined}
         {...mentions.textareaProps}
         onClick={(e) => mentions.follow(e.currentTarget)}
         onKeyUp={(e) => { // the caret moved: into a mention, or out of one
@@ -80,6 +103,11 @@ export function Composer(props: { store: ChatStore; conversationId: number; titl
         }}
         onKeyDown={(e) => {
           if (mentions.onKey(e)) return;
+          if (e.key === "Escape" && replying) {
+            e.stopPropagation();
+            store.replyingTo.value = null;
+            return;
+          }
           if (e.key === "ArrowUp" && !e.currentTarget.value && !e.altKey && !e.ctrlKey) {
             // ↑ in an empty box edits your last message, as in most chats
             const mine = (store.messages.value.get(conversationId) ?? []).findLast((m) =>

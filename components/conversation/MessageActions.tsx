@@ -11,6 +11,7 @@ export function MessageActions(
     canDelete: boolean;
     onEdit: () => void;
     onDelete: () => void;
+    onReply: () => void;
     /** Adds (`on`) or takes back the reader's reaction. */
     onReact: (emoji: string, on: boolean) => void;
     /** The emoji the reader has reacted with already. */
@@ -94,6 +95,7 @@ export function MessageActions(
             >
               ☺ React
             </button>
+            <button type="button" tabIndex={-1} onClick={props.onReply}>Reply</button>
             {props.canEdit && (
               <button type="button" tabIndex={-1} onClick={props.onEdit}>Edit</button>
             )}

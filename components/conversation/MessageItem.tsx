@@ -21,7 +21,12 @@ export function MessageItem(
       onEdit: () => void;
       onDelete: () => void;
       onReact: (emoji: string, on: boolean) => void;
+      onReply: () => void;
     };
+    /** Shows the message a reply quotes (loading older history until it is there). */
+    onQuote?: (id: number) => void;
+    /** Whose messages the reader hides: a quote of theirs is not shown either. */
+    blockedIds?: ReadonlySet<number>;
     /** The reader's id: their own reactions show pressed. */
     meId: number;
     /** Opens its edit history (it was edited). */
@@ -73,6 +78,23 @@ export function MessageItem(
         {stamp && <span class="stamp" id={stampId} aria-hidden="true">{stamp}</span>}
         {message.mentioned && !message.deleted && <span class="mention-tag">mentions you</span>}
       </div>
+      {message.replyTo && !message.deleted && (
+        <button
+          type="button"
+          class="quote"
+          aria-label={`Replying to ${message.replyTo.sender.username}: show their message`}
+          onClick={() => props.onQuote?.(message.replyTo!.id)}
+        >
+          <span class="quote-sender">{message.replyTo.sender.username}</span>{" "}
+          <span class="quote-text">
+            {message.replyTo.deleted
+              ? "deleted message"
+              : props.blockedIds?.has(message.replyTo.sender.id)
+              ? "a message from someone you blocked"
+              : message.replyTo.snippet}
+          </span>
+        </button>
+      )}
       {message.deleted
         ? <p class="text deleted">message deleted</p>
         : props.editing

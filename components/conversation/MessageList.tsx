@@ -25,7 +25,10 @@ export function MessageList(
       edit: (id: number, text: string) => void;
       remove: (id: number) => void;
       react: (id: number, emoji: string, on: boolean) => void;
+      reply: (message: MessageView) => void;
+      quote: (id: number) => void;
     };
+    blockedIds?: ReadonlySet<number>;
     onName?: (user: UserView, from: HTMLElement) => void;
   },
 ) {
@@ -56,6 +59,8 @@ export function MessageList(
           local={local}
           me={props.meName}
           meId={meId}
+          onQuote={props.onChange?.quote}
+          blockedIds={props.blockedIds}
           {...changesFor(message, props)}
           onHistory={props.onHistory && (() => props.onHistory!(message))}
           onName={props.onName}
@@ -81,6 +86,7 @@ function changesFor(
       onEdit: () => change.startEdit(message.id),
       onDelete: () => change.remove(message.id),
       onReact: (emoji, on) => change.react(message.id, emoji, on),
+      onReply: () => change.reply(message),
     },
     ...(props.editingId === message.id
       ? {

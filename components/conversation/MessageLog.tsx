@@ -171,6 +171,7 @@ export function MessageLog(
           readBefore={readBefore}
           moderates={canManage(props.conversation?.room?.role)}
           editingId={store.editing.value}
+          blockedIds={new Set(store.snapshot.value?.blocked.map((u) => u.id) ?? [])}
           onHistory={(message) => {
             store.historyOf.value = message;
             store.dialog.value = "edit_history";
@@ -191,6 +192,11 @@ export function MessageLog(
               document.getElementById("composer-input")?.focus();
             },
             react: (id, emoji, on) => store.change({ type: "react", messageId: id, emoji, on }),
+            reply: (message) => {
+              store.replyingTo.value = message;
+              document.getElementById("composer-input")?.focus();
+            },
+            quote: (id) => void showMessage(store, id),
           }}
           onName={(user, from) => store.showProfile(user, from)}
         />
@@ -202,4 +208,24 @@ export function MessageLog(
       )}
     </>
   );
+}
+
+/**
+ * Brings a message into view and focus, loading older pages of history until it is there (a
+ * reply's original may be far back); at most 20 pages.
+ */
+async function showMessage(store: ChatStore, id: number) {
+  for (let pages = 0; pages <= 20; pages++) {
+    const item = document.querySelector<HTMLElement>(`.message[data-id="${id}"]`);
+    if (item) {
+      item.scrollIntoView({ block: "center" });
+      item.focus({ preventScroll: true });
+      return;
+    }
+    if (!(await store.loadOlder())) {
+      store.notice.value = "That message is no longer there.";
+      return;
+    }
+    await new Promise((done) => requestAnimationFrame(done)); // the page shows before we look
+  }
 }

@@ -72,3 +72,27 @@ export const reacted =
     const { reactions, ...rest } = m;
     return { ...rest, ...reactionsAfter(reactions, change) };
   };
+
+/** Replies to a message that changed quote it as it is now. */
+export function withQuotesOf(
+  loaded: Map<number, MessageView[]>,
+  conversationId: number,
+  messageId: number,
+  snippet: string | null,
+): Map<number, MessageView[]> {
+  const list = loaded.get(conversationId);
+  if (!list?.some((m) => m.replyTo?.id === messageId)) return loaded;
+  return new Map(loaded).set(
+    conversationId,
+    list.map((m) =>
+      m.replyTo?.id === messageId
+        ? {
+          ...m,
+          replyTo: snippet === null
+            ? { ...m.replyTo, snippet: "", deleted: true }
+            : { ...m.replyTo, snippet },
+        }
+        : m
+    ),
+  );
+}

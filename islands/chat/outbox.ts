@@ -3,6 +3,7 @@
 // the server says "too fast", and offered again, all at once, when it refused them.
 import { effect } from "@preact/signals";
 import type { ClientFrame } from "../../lib/protocol.ts";
+import type { QuoteView } from "../../lib/wire.ts";
 import { isStandIn } from "./direct.ts";
 import { savedOutbox, saveOutboxChange } from "./saved.ts";
 import { type ChatState, type PendingMessage, setStatus } from "./state.ts";
@@ -15,9 +16,15 @@ export function createOutbox(state: ChatState, transmit: (frame: ClientFrame) =>
   let pauseTimer: ReturnType<typeof setTimeout> | undefined;
 
   function sendPending(p: PendingMessage) {
-    const { clientId, conversationId, text } = p;
+    const { clientId, conversationId, text, replyTo } = p;
     if (isStandIn(conversationId)) return; // sent once the server has named its conversation
-    transmit({ type: "send", clientId, conversationId, text });
+    transmit({
+      type: "send",
+      clientId,
+      conversationId,
+      text,
+      ...(replyTo ? { replyTo: replyTo.id } : {}),
+    });
   }
 
   const update = (change: (list: PendingMessage[]) => PendingMessage[]) =>
@@ -38,13 +45,14 @@ export function createOutbox(state: ChatState, transmit: (frame: ClientFrame) =>
       });
     },
 
-    send(conversationId: number, text: string) {
+    send(conversationId: number, text: string, replyTo?: QuoteView) {
       // While sends are paced, a new one queues behind the waiting ones, keeping their order.
       const paced = state.pending.value.some((p) => p.status === "waiting");
       const p: PendingMessage = {
         clientId: crypto.randomUUID(),
         conversationId,
         text,
+        ...(replyTo ? { replyTo } : {}),
         status: paced ? "waiting" : "sending",
       };
       update((list) => [...list, p]);

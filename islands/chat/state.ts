@@ -6,6 +6,8 @@ import {
   applyEvent,
   LOBBY_ID,
   type MessageView,
+  quoteOf,
+  type QuoteView,
   type ServerFrame,
   type Snapshot,
   TYPING_SHOWN_MS,
@@ -20,6 +22,7 @@ import {
   withLoadedMessage,
   withMessages,
   withoutConversation,
+  withQuotesOf,
 } from "./loaded.ts";
 import { expireTyping, startTyping, stopTyping, type Typing } from "./typing.ts";
 import { leftNotice, type MemberList, withMemberChange } from "./rooms.ts";
@@ -31,6 +34,8 @@ export type PendingMessage = {
   clientId: string;
   conversationId: number;
   text: string;
+  /** The message it replies to, as quoted. */
+  replyTo?: QuoteView;
   /** waiting: refused for sending too fast, to go again when the pace allows. */
   status: "sending" | "waiting" | "failed";
   error?: string;
@@ -94,6 +99,8 @@ export function createChatState(now: () => number = Date.now) {
     notice: signal<string | null>(null),
     /** The message whose edit history the dialog shows. */
     historyOf: signal<MessageView | null>(null),
+    /** The message the composer's next message replies to, if any (in its conversation). */
+    replyingTo: signal<MessageView | null>(null),
     /** The message whose text is being edited in place, if any. */
     editing: signal<number | null>(null),
     /** Edits and deletions sent and not answered yet, by clientId. */
@@ -245,6 +252,15 @@ export function createChatState(now: () => number = Date.now) {
           frame.seq,
           change,
         );
+        if (frame.type !== "reaction") {
+          const snippet = frame.type === "message_edited" ? quoteOf(frame.text) : null;
+          state.messages.value = withQuotesOf(
+            state.messages.value,
+            frame.conversationId,
+            frame.messageId,
+            snippet,
+          );
+        }
         if (snapshot.value) snapshot.value = applyEvent(snapshot.value, frame);
         return [];
       }
@@ -303,5 +319,6 @@ export function ackedMessage(
   const sent = pending.find((p) => p.clientId === ack.clientId);
   if (!sent || !me) return null;
   const { id, seq, conversationId, at, clientId } = ack;
-  return { id, seq, conversationId, sender: me, text: sent.text.trim(), at, clientId };
+  const message = { id, seq, conversationId, sender: me, text: sent.text.trim(), at, clientId };
+  return sent.replyTo ? { ...message, replyTo: sent.replyTo } : message;
 }

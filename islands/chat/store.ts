@@ -3,7 +3,7 @@
 // there is one store for the page, fed by both islands' props and then by the socket.
 import { batch, effect } from "@preact/signals";
 import type { ClientFrame } from "../../lib/protocol.ts";
-import { applyEvent, LOBBY_ID, type Snapshot, type UserView } from "../../lib/wire.ts";
+import { applyEvent, LOBBY_ID, quoteOf, type Snapshot, type UserView } from "../../lib/wire.ts";
 import * as api from "./api.ts";
 import { friendOf, isStandIn, movePending, standInId, standInsOf } from "./direct.ts";
 import { forgetSaved, savedDrafts, saveDraft } from "./saved.ts";
@@ -65,6 +65,7 @@ export function createChatStore() {
   /** Opens a conversation; its log marks it read once the reader reaches the bottom. */
   async function open(conversationId: number) {
     state.atBottom.value = false;
+    if (state.activeId.value !== conversationId) state.replyingTo.value = null;
     state.activeId.value = conversationId;
     state.drawerOpen.value = false;
     if (!isStandIn(conversationId)) {
@@ -213,7 +214,12 @@ export function createChatStore() {
     send(text: string) {
       if (!text.trim()) return;
       const id = state.activeId.value;
-      outbox.send(id, text);
+      const replying = state.replyingTo.value;
+      const replyTo = replying?.conversationId === id
+        ? { id: replying.id, sender: replying.sender, snippet: quoteOf(replying.text) }
+        : undefined;
+      state.replyingTo.value = null;
+      outbox.send(id, text, replyTo);
       const friend = state.unopened.value.get(id);
       if (friend) void settle(friend); // asked already, or refused: this message needs an answer
     },

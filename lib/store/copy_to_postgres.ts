@@ -60,6 +60,7 @@ const TABLES = [
       "seq",
       "edited_at",
       "deleted_at",
+      "reply_to",
     ],
     key: "(id)",
   },

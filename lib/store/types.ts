@@ -98,11 +98,18 @@ export type MessageRow = {
    * none.
    */
   reactions?: Reaction[];
+  /** The message it replies to, as that one is now: who wrote it and how it begins. */
+  replyTo?: Quote;
 };
 export type Reaction = { emoji: string; users: User[] };
+/** A replied-to message as a reply shows it: its first QUOTE_CHARS characters. */
+export type Quote = { id: number; sender: User; snippet: string; deleted?: boolean };
+export { QUOTE_CHARS } from "../wire.ts";
 export type NewMessage =
-  & Omit<MessageRow, "id" | "seq" | "mentioned" | "editedAt" | "deleted" | "reactions">
+  & Omit<MessageRow, "id" | "seq" | "mentioned" | "editedAt" | "deleted" | "reactions" | "replyTo">
   & {
+    /** The id of the message it replies to (checked by the caller: same conversation). */
+    replyTo?: number;
     /** Users it mentions, stored with it in the same step (resolved by the caller). */
     mentions?: readonly number[];
   };

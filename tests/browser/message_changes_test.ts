@@ -39,7 +39,8 @@ Deno.test(
     await alice.page.keyboard.press("Enter");
     const toolbar = first.getByRole("toolbar", { name: "Actions for your message" });
     await toolbar.getByRole("button", { name: "Edit" }).waitFor();
-    await alice.page.keyboard.press("ArrowRight"); // React → Edit
+    await alice.page.keyboard.press("ArrowRight"); // React → Reply
+    await alice.page.keyboard.press("ArrowRight"); // → Edit
     await alice.page.keyboard.press("ArrowRight"); // → Delete…
     await alice.page.keyboard.press("Enter");
     await toolbar.getByText("Delete this message?").waitFor();
@@ -115,6 +116,46 @@ Deno.test(
     await other.fill("🍕");
     await other.press("Enter");
     await log(alice.page).getByRole("button", { name: "🍕 1: bob" }).waitFor();
+    for (const who of [alice, bob]) assert.deepEqual(who.errors, []);
+  },
+);
+
+Deno.test(
+  "bob replies to alice's message; the reply quotes it, and the quote leads back to it",
+  browserTest,
+  async () => {
+    await using server = await startTestServer();
+    await using browser = await launchBrowser();
+    const alice = await registerInBrowser(browser, server.origin, "alice");
+    const bob = await registerInBrowser(browser, server.origin, "bob");
+    await say(alice.page, "who brings the cake?");
+    await say(alice.page, "and who brings candles?");
+    const original = log(bob.page).locator(".message").filter({ hasText: "who brings the cake?" });
+    await original.waitFor();
+    await original.hover();
+    await original.getByRole("button", { name: "Reply" }).click();
+    const box = bob.page.getByLabel("Message", { exact: true });
+    await bob.page.getByText("Replying to alice").waitFor();
+    await assertAccessible(bob.page, "replying");
+    await box.fill("me, a chocolate one");
+    await box.press("Enter");
+    await bob.page.getByText("Replying to alice").waitFor({ state: "detached" });
+
+    const reply = log(alice.page).locator(".message").filter({ hasText: "me, a chocolate one" });
+    const quote = reply.getByRole("button", { name: "Replying to alice: show their message" });
+    await quote.waitFor();
+    assert.match(await quote.innerText(), /alice\s+who brings the cake\?/);
+    await screenshot(alice.page, "reply");
+    await quote.click();
+    const focused = alice.page.locator(".message:focus");
+    await focused.filter({ hasText: "who brings the cake?" }).waitFor();
+
+    // Deleted, the original shows as such in the quote, live.
+    const cake = log(alice.page).locator(".message").filter({ hasText: "who brings the cake?" });
+    await cake.getByRole("button", { name: "Delete…" }).click();
+    await cake.getByRole("button", { name: "Delete", exact: true }).click();
+    await log(bob.page).locator(".message").filter({ hasText: "me, a chocolate one" })
+      .getByText("deleted message").waitFor();
     for (const who of [alice, bob]) assert.deepEqual(who.errors, []);
   },
 );

@@ -291,3 +291,62 @@ Deno.test("reactions: one emoji each, at most 20 different per message, none on 
     undefined,
   );
 });
+
+Deno.test("a reply quotes the start of its message, kept up to date by edits and deletion; never to a deleted message or across conversations", async () => {
+  await using h = await startHarness();
+  const { alice, bob } = await h.people("alice", "bob");
+  await alice.befriend(bob);
+  const direct = await alice.directWith(bob);
+  const [a, b] = [await alice.connect(), await bob.connect()];
+  const original = await sent(a, LOBBY_ID, "who brings the " + "🍕".repeat(300));
+  const from = b.frames.length;
+  b.write({
+    type: "send",
+    clientId: crypto.randomUUID(),
+    conversationId: LOBBY_ID,
+    text: "me!",
+    replyTo: original.id,
+  });
+  const reply = await b.waitFor((f) => f.type === "message" && f.message.text === "me!", from);
+  assert.ok(reply.type === "message");
+  assert.equal(reply.message.replyTo?.id, original.id);
+  assert.equal(reply.message.replyTo?.sender.username, "alice");
+  assert.equal([...reply.message.replyTo!.snippet].length, 200, "the first 200 characters");
+  assert.ok(reply.message.replyTo!.snippet.startsWith("who brings the 🍕"));
+
+  await change(a, { type: "edit", messageId: original.id, text: "who brings drinks?" });
+  const page = await h.services.messages.history(bob.user, LOBBY_ID, 1e15, 10);
+  assert.equal(page.at(-1)?.replyTo?.snippet, "who brings drinks?");
+  const fresh = (await bob.connect()).snapshot.conversations[0].latest;
+  assert.equal(fresh?.replyTo?.snippet, "who brings drinks?");
+  await change(a, { type: "delete", messageId: original.id });
+  const after = await h.services.messages.history(bob.user, LOBBY_ID, 1e15, 10);
+  assert.deepEqual([after.at(-1)?.replyTo?.deleted, after.at(-1)?.replyTo?.snippet], [true, ""]);
+
+  const toDeleted = await a.say(LOBBY_ID, "late reply", undefined);
+  assert.equal(toDeleted.type, "ack");
+  const refusedFrom = a.frames.length;
+  const clientId = crypto.randomUUID();
+  a.write({
+    type: "send",
+    clientId,
+    conversationId: LOBBY_ID,
+    text: "to a tombstone",
+    replyTo: original.id,
+  });
+  const refused1 = await a.waitFor(
+    (f) => f.type === "error" && f.clientId === clientId,
+    refusedFrom,
+  );
+  assert.ok(refused1.type === "error" && refused1.code === "not_allowed");
+  const other = crypto.randomUUID();
+  a.write({
+    type: "send",
+    clientId: other,
+    conversationId: direct,
+    text: "elsewhere",
+    replyTo: reply.message.id,
+  });
+  const refused2 = await a.waitFor((f) => f.type === "error" && f.clientId === other, refusedFrom);
+  assert.ok(refused2.type === "error" && refused2.code === "not_found");
+});

@@ -12,6 +12,7 @@ import {
   mentioned,
   messageColumns,
   type MessageRecord,
+  messagesFrom,
   notBlocked,
   toMessage,
 } from "./sql.ts";
@@ -27,16 +28,17 @@ type PendingInsert = {
 
 export function pgMessages(sql: Sql): MessageStore {
   const columns = messageColumns(sql);
+  const from = messagesFrom(sql);
   const byClientId = async (senderId: number, clientId: string) => {
-    const [row] = await sql<MessageRecord[]>`SELECT ${columns} FROM messages m
-      JOIN users u ON u.id = m.sender_id
+    const [row] = await sql<MessageRecord[]>`SELECT ${columns} FROM ${from}
       WHERE m.sender_id = ${senderId} AND m.client_id = ${clientId}`;
     return row ? toMessage(row) : null;
   };
 
   const find = async (messageId: number, tx: Sql | postgres.TransactionSql = sql) => {
-    const [row] = await tx<MessageRecord[]>`SELECT ${columns} FROM messages m
-      JOIN users u ON u.id = m.sender_id WHERE m.id = ${messageId}`;
+    const [row] = await tx<
+      MessageRecord[]
+    >`SELECT ${columns} FROM ${from} WHERE m.id = ${messageId}`;
     return row ? toMessage(row) : null;
   };
   // Taken under the event_sequence row's lock, held until the change commits: seqs become
@@ -121,12 +123,13 @@ export function pgMessages(sql: Sql): MessageStore {
         ), t AS (
           SELECT * FROM unnest(
             ${list("conversationId")}::bigint[], ${list("senderId")}::bigint[],
-            ${list("clientId")}::text[], ${list("text")}::text[], ${list("at")}::bigint[]
-          ) WITH ORDINALITY AS t(conversation_id, sender_id, client_id, body, created_at, ord)
+            ${list("clientId")}::text[], ${list("text")}::text[], ${list("at")}::bigint[],
+            ${batch.map((p) => p.message.replyTo ?? 0)}::bigint[]
+          ) WITH ORDINALITY AS t(conversation_id, sender_id, client_id, body, created_at, reply_to, ord)
         ), stored AS (
-          INSERT INTO messages (conversation_id, sender_id, client_id, body, created_at, seq)
+          INSERT INTO messages (conversation_id, sender_id, client_id, body, created_at, seq, reply_to)
           SELECT t.conversation_id, t.sender_id, t.client_id, t.body, t.created_at,
-            s.last_seq - ${n} + t.ord
+            s.last_seq - ${n} + t.ord, NULLIF(t.reply_to, 0)
           FROM t, s ORDER BY t.ord
           ON CONFLICT (sender_id, client_id) DO NOTHING
           RETURNING id, seq, conversation_id
@@ -139,7 +142,7 @@ export function pgMessages(sql: Sql): MessageStore {
     const stored = new Map(rows.map((row) => [row.ord, row]));
     await Promise.all(batch.map(async ({ message: m, resolve, reject }, i) => {
       const row = stored.get(i + 1);
-      const { mentions: _, ...message } = m;
+      const { mentions: _, replyTo: __, ...message } = m;
       if (row) {
         return resolve({ message: { ...message, id: row.id, seq: row.seq }, duplicate: false });
       }
@@ -170,15 +173,14 @@ export function pgMessages(sql: Sql): MessageStore {
     findByClientId: byClientId,
     history: async (readerId, conversationId, beforeId, limit) => {
       const rows = await sql<MessageRecord[]>`SELECT * FROM (SELECT ${columns},
-        ${mentioned(sql, readerId)} FROM messages m
-        JOIN users u ON u.id = m.sender_id
+        ${mentioned(sql, readerId)} FROM ${from}
         WHERE m.conversation_id = ${conversationId} AND m.id < ${beforeId}
         AND ${notBlocked(sql, readerId)} ORDER BY m.id DESC LIMIT ${limit}) AS page ORDER BY id`;
       return withReactions(readerId, rows.map(toMessage));
     },
     after: async (readerId, afterSeq, limit) => {
       const rows = await sql<MessageRecord[]>`SELECT ${columns}, ${mentioned(sql, readerId)}
-        FROM messages m JOIN users u ON u.id = m.sender_id JOIN conversations c ON c.id = m.conversation_id
+        FROM ${from} JOIN conversations c ON c.id = m.conversation_id
         WHERE m.seq > ${afterSeq}
         AND ${memberOf(sql, readerId)}
         AND ${notBlocked(sql, readerId)} ORDER BY m.seq LIMIT ${limit}`;
@@ -186,7 +188,7 @@ export function pgMessages(sql: Sql): MessageStore {
     },
     latest: async (readerId, conversationId) => {
       const [row] = await sql<MessageRecord[]>`SELECT ${columns}, ${mentioned(sql, readerId)}
-        FROM messages m JOIN users u ON u.id = m.sender_id
+        FROM ${from}
         WHERE m.conversation_id = ${conversationId} AND ${notBlocked(sql, readerId)}
         ORDER BY m.id DESC LIMIT 1`;
       return row ? (await withReactions(readerId, [toMessage(row)]))[0] : null;

@@ -1,5 +1,5 @@
 // What the PostgreSQL store parts share: the message row and fragments of SQL.
-import type { MessageRow } from "../types.ts";
+import { type MessageRow, QUOTE_CHARS } from "../types.ts";
 import type { Sql } from "./db.ts";
 
 export type MessageRecord = {
@@ -13,6 +13,11 @@ export type MessageRecord = {
   created_at: number;
   edited_at: number | null;
   deleted_at: number | null;
+  reply_id: number | null;
+  reply_sender_id: number | null;
+  reply_sender_name: string | null;
+  reply_body: string | null;
+  reply_deleted_at: number | null;
   /** Whether the message mentions the reader (the verbs that read for one reader). */
   mentioned?: boolean;
 };
@@ -29,11 +34,28 @@ export const toMessage = (row: MessageRecord): MessageRow => ({
   ...(row.mentioned ? { mentioned: true } : {}),
   ...(row.edited_at != null ? { editedAt: row.edited_at } : {}),
   ...(row.deleted_at != null ? { deleted: true } : {}),
+  ...(row.reply_id != null
+    ? {
+      replyTo: {
+        id: row.reply_id,
+        sender: { id: row.reply_sender_id!, username: row.reply_sender_name! },
+        snippet: row.reply_body ?? "",
+        ...(row.reply_deleted_at != null ? { deleted: true } : {}),
+      },
+    }
+    : {}),
 });
 
 export const messageColumns = (sql: Sql) =>
   sql`m.id, m.seq, m.conversation_id, m.sender_id, u.username AS sender_name, m.client_id,
-    m.body, m.created_at, m.edited_at, m.deleted_at`;
+    m.body, m.created_at, m.edited_at, m.deleted_at, p.id AS reply_id,
+    p.sender_id AS reply_sender_id, pu.username AS reply_sender_name,
+    substr(p.body, 1, ${QUOTE_CHARS}) AS reply_body, p.deleted_at AS reply_deleted_at`;
+
+/** Messages with their senders, and the message each replies to (p) with its sender (pu). */
+export const messagesFrom = (sql: Sql) =>
+  sql`messages m JOIN users u ON u.id = m.sender_id
+    LEFT JOIN messages p ON p.id = m.reply_to LEFT JOIN users pu ON pu.id = p.sender_id`;
 
 /** Whether the message mentions the reader, as the column `mentioned`. */
 export const mentioned = (sql: Sql, reader: number) =>

@@ -10,6 +10,7 @@ import {
   type MessageRecord,
   NOT_BLOCKED,
   rejectingPart,
+  REPLY_JOINS,
   toMessage,
 } from "./sql.ts";
 
@@ -20,15 +21,15 @@ type PendingInsert = {
 };
 
 export function sqliteMessages(db: Db): MessageStore {
-  const FROM_MESSAGES = `FROM messages m JOIN users u ON u.id = m.sender_id`;
+  const FROM_MESSAGES = `FROM messages m JOIN users u ON u.id = m.sender_id ${REPLY_JOINS}`;
   const sql = {
     // Seqs are taken for a whole batch at once; a duplicate leaves its seq unused (a gap).
     takeSeqs: db.prepare(
       "UPDATE event_sequence SET last_seq = last_seq + ? WHERE id = 1 RETURNING last_seq",
     ),
     insert: db.prepare(
-      `INSERT INTO messages (conversation_id, sender_id, client_id, body, created_at, seq)
-       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING`,
+      `INSERT INTO messages (conversation_id, sender_id, client_id, body, created_at, seq, reply_to)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING`,
     ),
     // A user gone since the send was checked is no reason to refuse the message.
     mention: db.prepare(
@@ -161,11 +162,12 @@ export function sqliteMessages(db: Db): MessageStore {
             m.text,
             m.at,
             seq,
+            m.replyTo ?? null,
           );
           if (!changes) return undefined;
           const id = Number(lastInsertRowid);
           for (const userId of m.mentions ?? []) sql.mention.run(m.conversationId, id, userId);
-          const { mentions: _, ...row } = m;
+          const { mentions: _, replyTo: __, ...row } = m;
           return { ...row, id, seq };
         });
       });

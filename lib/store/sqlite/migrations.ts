@@ -167,6 +167,9 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `
       ALTER TABLE messages ADD COLUMN edited_at INTEGER;
       ALTER TABLE messages ADD COLUMN deleted_at INTEGER;
+      -- The message this one replies to (in the same conversation).
+      ALTER TABLE messages ADD COLUMN reply_to INTEGER REFERENCES messages(id) ON DELETE SET NULL;
+      CREATE INDEX messages_by_reply ON messages(reply_to) WHERE reply_to IS NOT NULL;
       -- The texts an edited message had before, each with when it was written: its history,
       -- readable by whoever may read the message, and gone when the message is deleted.
       CREATE TABLE message_edits (

@@ -1,5 +1,5 @@
 // What the SQLite store parts share: row shapes, fragments of SQL, and the async wrapper.
-import type { MessageRow, User } from "../types.ts";
+import { type MessageRow, QUOTE_CHARS, type User } from "../types.ts";
 
 export type MessageRecord = {
   id: number;
@@ -12,6 +12,11 @@ export type MessageRecord = {
   created_at: number;
   edited_at: number | null;
   deleted_at: number | null;
+  reply_id: number | null;
+  reply_sender_id: number | null;
+  reply_sender_name: string | null;
+  reply_body: string | null;
+  reply_deleted_at: number | null;
   /** 1 when the message mentions the reader (the verbs that read for one reader). */
   mentioned?: number;
 };
@@ -28,13 +33,27 @@ export const toMessage = (row: MessageRecord): MessageRow => ({
   ...(row.mentioned ? { mentioned: true } : {}),
   ...(row.edited_at != null ? { editedAt: row.edited_at } : {}),
   ...(row.deleted_at != null ? { deleted: true } : {}),
+  ...(row.reply_id != null
+    ? {
+      replyTo: {
+        id: row.reply_id,
+        sender: { id: row.reply_sender_id!, username: row.reply_sender_name! },
+        snippet: row.reply_body ?? "",
+        ...(row.reply_deleted_at != null ? { deleted: true } : {}),
+      },
+    }
+    : {}),
 });
 
 export const asUsers = (rows: unknown[]): User[] =>
   (rows as User[]).map(({ id, username }) => ({ id, username }));
 
 export const MESSAGE_COLUMNS =
-  `m.id, m.seq, m.conversation_id, m.sender_id, u.username AS sender_name, m.client_id, m.body, m.created_at, m.edited_at, m.deleted_at`;
+  `m.id, m.seq, m.conversation_id, m.sender_id, u.username AS sender_name, m.client_id, m.body, m.created_at, m.edited_at, m.deleted_at, p.id AS reply_id, p.sender_id AS reply_sender_id, pu.username AS reply_sender_name, substr(p.body, 1, ${QUOTE_CHARS}) AS reply_body, p.deleted_at AS reply_deleted_at`;
+
+/** The message a row replies to (p) and its sender (pu), for MESSAGE_COLUMNS. */
+export const REPLY_JOINS =
+  `LEFT JOIN messages p ON p.id = m.reply_to LEFT JOIN users pu ON pu.id = p.sender_id`;
 
 /** Whether the message mentions :reader, as the column `mentioned`. */
 export const MENTIONED = `EXISTS (SELECT 1 FROM mentions mn WHERE mn.user_id = :reader
