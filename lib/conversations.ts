@@ -1,12 +1,12 @@
 // Conversations: the Lobby, direct messages and rooms — who they reach, how each reader sees
-// them (unread count, latest message), opening a direct one, reading and typing. Joining and
-// leaving rooms is lib/rooms.ts.
+// them (unread count, latest message), opening a direct one, reading (with read receipts in
+// direct ones) and typing. Joining and leaving rooms is lib/rooms.ts.
 import type { BlockList } from "./blocks.ts";
 import { AppError } from "./errors.ts";
-import { toMessageView } from "./messages.ts";
+import { receiptFrame, toMessageView } from "./messages.ts";
 import type { Events } from "./realtime/broker.ts";
 import { createRateLimiter } from "./rate_limits.ts";
-import type { ConversationRow, Store, User } from "./store/types.ts";
+import type { ConversationRow, Receipt, Store, User } from "./store/types.ts";
 import { type ConversationView, type Snapshot, TYPING_EVERY_MS, UNREAD_CAP } from "./wire.ts";
 
 /** Who a conversation's messages go to, as sending needs to know it. */
@@ -35,10 +35,11 @@ export function createConversations(deps: { store: Store; events: Events; blocks
         ? 0
         : await store.reads.markRead(reader, row.id, await store.messages.maxId());
     }
-    const [latest, unread, mentions] = await Promise.all([
+    const [latest, unread, mentions, seen] = await Promise.all([
       store.messages.latest(reader, row.id),
       store.reads.unreadCount(reader, row.id, lastReadId, UNREAD_CAP),
       store.reads.mentionCount(reader, row.id, lastReadId, UNREAD_CAP),
+      row.kind === "direct" ? store.reads.receiptFor(reader, row.id) : null,
     ]);
     return {
       id: row.id,
@@ -49,7 +50,30 @@ export function createConversations(deps: { store: Store; events: Events; blocks
       unread,
       mentions,
       latest: latest && toMessageView(latest),
+      ...(seen ? { seen: { lastReadId: seen.lastReadId, at: seen.at } } : {}),
     };
+  }
+
+  /** Tells both members of a direct conversation (of `userId`'s, as `row`) how it looks now. */
+  async function refreshBothSides(userId: number, row: ConversationRow): Promise<void> {
+    events.toUser(userId, { type: "conversation", conversation: await view(userId, row) });
+    const theirs = await store.conversations.findFor(row.with!.id, row.id);
+    if (theirs) {
+      events.toUser(row.with!.id, {
+        type: "conversation",
+        conversation: await view(row.with!.id, theirs),
+      });
+    }
+  }
+
+  /** Tells the other member of a direct conversation how far the reader got, if they may know. */
+  async function tellReceipt(reader: User, other: User, receipt: Receipt): Promise<void> {
+    if (blocks.between(reader.id, other.id)) return;
+    const [readerSends, otherSends] = await Promise.all([
+      store.users.sendsReceipts(reader.id),
+      store.users.sendsReceipts(other.id),
+    ]);
+    if (readerSends && otherSends) events.toUsers([other.id], receiptFrame(receipt), receipt.seq);
   }
 
   async function find(user: User, conversationId: number): Promise<ConversationRow> {
@@ -89,12 +113,14 @@ export function createConversations(deps: { store: Store; events: Events; blocks
     },
 
     async snapshot(user: User): Promise<Pick<Snapshot, "me" | "conversations">> {
-      const [fields, rows] = await Promise.all([
+      const [fields, sendReceipts, rows] = await Promise.all([
         store.users.presenceFields(user.id),
+        store.users.sendsReceipts(user.id),
         store.conversations.listFor(user.id),
       ]);
       const conversations = await Promise.all(rows.map((row) => view(user.id, row)));
-      return { me: { ...user, appearOffline: fields.appearOffline }, conversations };
+      const me = { ...user, appearOffline: fields.appearOffline, sendReceipts };
+      return { me, conversations };
     },
 
     /**
@@ -107,18 +133,41 @@ export function createConversations(deps: { store: Store; events: Events; blocks
       }
     },
 
+    /** Tells both members of a's direct conversation with b, if any, how it looks to each. */
+    async refreshDirect(a: number, b: number): Promise<void> {
+      const row = (await store.conversations.listFor(a)).find((c) => c.with?.id === b);
+      if (row) await refreshBothSides(a, row);
+    },
+
     async markRead(user: User, conversationId: number, messageId: number): Promise<void> {
-      await find(user, conversationId);
-      const lastReadId = await store.reads.markRead(
-        user.id,
-        conversationId,
-        Math.min(messageId, await store.messages.maxId()),
-      );
+      const row = await find(user, conversationId);
+      const upTo = Math.min(messageId, await store.messages.maxId());
+      let lastReadId: number;
+      if (row.kind === "direct") {
+        const read = await store.reads.readDirect(user.id, conversationId, upTo, Date.now());
+        lastReadId = read.lastReadId;
+        if (read.receipt) await tellReceipt(user, row.with!, read.receipt);
+      } else lastReadId = await store.reads.markRead(user.id, conversationId, upTo);
       const [unread, mentions] = await Promise.all([
         store.reads.unreadCount(user.id, conversationId, lastReadId, UNREAD_CAP),
         store.reads.mentionCount(user.id, conversationId, lastReadId, UNREAD_CAP),
       ]);
       events.toUser(user.id, { type: "read", conversationId, lastReadId, unread, mentions });
+    },
+
+    /**
+     * Turns the user's read receipts on or off, both ways: while off, nobody learns how far they
+     * read, and they learn it of nobody. Every tab of theirs learns the setting, and both
+     * sides of each of their direct conversations get it as it now looks.
+     */
+    async setSendReceipts(user: User, on: boolean): Promise<void> {
+      const before = await store.users.sendsReceipts(user.id);
+      await store.users.setSendsReceipts(user.id, on);
+      events.toUser(user.id, { type: "receipts_setting", sendReceipts: on });
+      if (before === on) return;
+      for (const row of await store.conversations.listFor(user.id)) {
+        if (row.kind === "direct") await refreshBothSides(user.id, row);
+      }
     },
 
     /**

@@ -12,8 +12,11 @@ export function createFriendships(deps: {
   events: Events;
   presence: Presence;
   log: Logger;
-  /** Called for the blocker after a block or unblock: what the Lobby and their rooms show changed. */
-  onBlocksChanged: (userId: number) => Promise<void>;
+  /**
+   * Called after a block or unblock: what the Lobby and the blocker's rooms show changed, and
+   * the read receipts of the two in their direct conversation.
+   */
+  onBlocksChanged: (blocker: number, blocked: number) => Promise<void>;
 }) {
   const { store, events, presence, log } = deps;
   // Friendships known to hold, so that a direct message needs no query. An ending friendship
@@ -154,7 +157,7 @@ export function createFriendships(deps: {
       events.sync({ kind: "blocked", blocker: me.id, blocked: them.id });
       log.info("friends.blocked", { user: me.username, blocked: them.username });
       await notify(me.id, them.id);
-      await deps.onBlocksChanged(me.id);
+      await deps.onBlocksChanged(me.id, them.id);
     },
 
     async unblock(me: User, username: string): Promise<void> {
@@ -164,7 +167,7 @@ export function createFriendships(deps: {
       }
       events.sync({ kind: "unblocked", blocker: me.id, blocked: them.id });
       await notify(me.id, them.id);
-      await deps.onBlocksChanged(me.id);
+      await deps.onBlocksChanged(me.id, them.id);
     },
   };
 }

@@ -8,12 +8,14 @@ import type { Logger } from "./log.ts";
 import type { Mentioned, Mentions } from "./mentions.ts";
 import type { Events } from "./realtime/broker.ts";
 import type { Limiter } from "./limits.ts";
-import type { MessageRow, Quote, Store, User } from "./store/types.ts";
+import type { MessageRow, Quote, Receipt, Store, User } from "./store/types.ts";
 import {
   MAX_MESSAGE_CHARS,
   type MessageView,
   quoteOf,
   REPLAY_CAP,
+  type Replayed,
+  seqOf,
   type ServerFrame,
 } from "./wire.ts";
 
@@ -24,6 +26,15 @@ export type SendInput = {
   replyTo?: number;
 };
 export type Ack = Extract<ServerFrame, { type: "ack" }>;
+
+/** A receipt as the other member is told it. */
+export const receiptFrame = (receipt: Receipt): Extract<ServerFrame, { type: "receipt" }> => ({
+  type: "receipt",
+  conversationId: receipt.conversationId,
+  seq: receipt.seq,
+  lastReadId: receipt.lastReadId,
+  at: receipt.at,
+});
 
 export function toMessageView(row: MessageRow): MessageView {
   return {
@@ -233,11 +244,22 @@ export function createMessages(deps: {
       }
     },
 
-    /** Messages the user missed after `afterSeq`, or null when more than the cap: resync. */
-    async missed(user: User, afterSeq: number): Promise<MessageView[] | null> {
+    /**
+     * What the user missed after `afterSeq` — messages (as they are now) and read receipts — by
+     * seq, or null when more than the cap: resync.
+     */
+    async missed(user: User, afterSeq: number): Promise<Replayed[] | null> {
       afterSeq = Math.min(afterSeq, await store.messages.lastSeq()); // a seq from the future would hide what comes next
-      const rows = await store.messages.after(user.id, afterSeq, REPLAY_CAP + 1);
-      return rows.length > REPLAY_CAP ? null : rows.map(toMessageView);
+      const [rows, receipts] = await Promise.all([
+        store.messages.after(user.id, afterSeq, REPLAY_CAP + 1),
+        store.reads.receiptsAfter(user.id, afterSeq, REPLAY_CAP + 1),
+      ]);
+      if (rows.length + receipts.length > REPLAY_CAP) return null;
+      const frames: Replayed[] = [
+        ...rows.map((row) => ({ type: "message" as const, message: toMessageView(row) })),
+        ...receipts.map(receiptFrame),
+      ];
+      return frames.sort((a, b) => seqOf(a) - seqOf(b));
     },
 
     /** A page of a conversation's history before `beforeId`, oldest first. */

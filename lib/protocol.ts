@@ -37,6 +37,7 @@ export const clientFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("read"), conversationId: id, messageId: id }),
   z.object({ type: z.literal("typing"), conversationId: id, stopped: z.literal(true).optional() }),
   z.object({ type: z.literal("set_status"), appearOffline: z.boolean() }),
+  z.object({ type: z.literal("set_receipts"), sendReceipts: z.boolean() }),
   z.object({ type: z.literal("ping") }),
 ]);
 export type ClientFrame = z.infer<typeof clientFrame>;

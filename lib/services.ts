@@ -106,7 +106,10 @@ export async function createServices(
     events,
     presence,
     log,
-    onBlocksChanged: conversations.refreshShared,
+    onBlocksChanged: async (blocker, blocked) => {
+      await conversations.refreshShared(blocker);
+      await conversations.refreshDirect(blocker, blocked);
+    },
   });
   const sends = backends.limiters("sends", { limit: config.MESSAGES_PER_10S, windowMs: 10_000 });
   const messages = createMessages({

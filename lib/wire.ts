@@ -88,7 +88,14 @@ export type ConversationView = {
   /** Of the unread, those that mention you. */
   mentions: number;
   latest: MessageView | null;
+  /**
+   * For a direct conversation, how far the other member has read it (a read receipt), when
+   * both of you send read receipts and neither blocked the other; absent otherwise.
+   */
+  seen?: SeenView;
 };
+/** How far someone has read a conversation, and when they got there. */
+export type SeenView = { lastReadId: number; at: number };
 /** A room's member; `presence` only for the viewer's friends (presence is for friends only). */
 export type RoomMemberView = UserView & {
   role: RoomRole;
@@ -106,7 +113,7 @@ export type RoomView = {
   role: RoomRole | null;
 };
 export type Snapshot = {
-  me: UserView & { appearOffline: boolean };
+  me: UserView & { appearOffline: boolean; sendReceipts: boolean };
   conversations: ConversationView[];
 } & FriendsView;
 
@@ -151,6 +158,13 @@ export type ServerFrame =
   | { type: "typing"; conversationId: number; user: UserView; stopped?: true }
   | { type: "status"; appearOffline: boolean }
   /**
+   * A read receipt: the other member of a direct conversation has read it up to `lastReadId`.
+   * Sent, and replayed on resume, while both of you send read receipts.
+   */
+  | { type: "receipt"; conversationId: number; seq: number; lastReadId: number; at: number }
+  /** Your "Send read receipts" setting, on every tab (conversation frames follow). */
+  | { type: "receipts_setting"; sendReceipts: boolean }
+  /**
    * You are in this room now (you created or joined it, or were invited), on every tab. Load
    * its latest history: messages from other instances may have come before this frame.
    */
@@ -168,6 +182,10 @@ export type ServerFrame =
   | { type: "pong" }
   /** `retryAfterS` (with rate_limited): how long to wait before trying again. */
   | { type: "error"; code: ErrorCode; message: string; clientId?: string; retryAfterS?: number };
+
+/** What a resuming client is replayed, in order of seq. */
+export type Replayed = Extract<ServerFrame, { type: "message" | "receipt" }>;
+export const seqOf = (frame: Replayed) => frame.type === "message" ? frame.message.seq : frame.seq;
 
 /** Every error code the server answers with, over HTTP (`error.code`) and on the socket. */
 export type ErrorCode =
@@ -317,6 +335,17 @@ export function applyEvent(snapshot: Snapshot, frame: ServerFrame): Snapshot {
       };
     case "status":
       return { ...snapshot, me: { ...snapshot.me, appearOffline: frame.appearOffline } };
+    case "receipts_setting":
+      return { ...snapshot, me: { ...snapshot.me, sendReceipts: frame.sendReceipts } };
+    case "receipt":
+      return {
+        ...snapshot,
+        conversations: snapshot.conversations.map((c) =>
+          c.id === frame.conversationId && frame.lastReadId > (c.seen?.lastReadId ?? 0)
+            ? { ...c, seen: { lastReadId: frame.lastReadId, at: frame.at } }
+            : c
+        ),
+      };
     case "snapshot":
     case "ack":
     case "caught_up":

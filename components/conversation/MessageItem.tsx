@@ -35,6 +35,8 @@ export function MessageItem(
     editing?: { onSave: (text: string) => void; onCancel: () => void };
     /** Opens the sender's profile card; a name is a plain label without it. */
     onName?: (user: UserView, from: HTMLElement) => void;
+    /** When the other member of a direct conversation read it (the last of yours they read). */
+    seenAt?: number;
   },
 ) {
   const { message, grouped } = props;
@@ -120,6 +122,11 @@ export function MessageItem(
           meId={props.meId}
           onReact={props.actions?.onReact}
         />
+      )}
+      {props.seenAt !== undefined && (
+        <p class="seen">
+          Seen <LocalTime at={props.seenAt} clock={sameDay(props.seenAt, Date.now())} />
+        </p>
       )}
       {props.actions && !message.deleted && !props.editing && (
         <MessageActions

@@ -2,7 +2,7 @@
 // one that was unread when the conversation was opened, a separator for each day, then our
 // own not yet stored.
 import type { PendingMessage } from "../../islands/chat/state.ts";
-import type { MessageView, UserView } from "../../lib/wire.ts";
+import type { MessageView, SeenView, UserView } from "../../lib/wire.ts";
 import { dayLabel, sameDay, useMounted } from "../LocalTime.tsx";
 import { groupedWith, MessageItem } from "./MessageItem.tsx";
 import { PendingItem } from "./PendingItem.tsx";
@@ -15,6 +15,8 @@ export function MessageList(
     /** The reader's name, for their mentions in the text. */
     meName?: string;
     readBefore: number | null;
+    /** In a direct conversation, how far the other member has read it (a read receipt). */
+    seen?: SeenView;
     /** The reader runs the room (owner or admin): they may delete anyone's message. */
     moderates?: boolean;
     /** The message being edited, and what editing and deleting do. */
@@ -38,6 +40,10 @@ export function MessageList(
   const firstUnread = readBefore === null
     ? undefined
     : messages.find((m) => m.id > readBefore && m.sender.id !== meId)?.id;
+  // "Seen" goes under the reader's last message the other member has read.
+  const seenId = props.seen &&
+    messages.findLast((m) => m.sender.id === meId && !m.deleted && m.id <= props.seen!.lastReadId)
+      ?.id;
   return (
     <ol class="messages">
       {messages.map((message, i) => [
@@ -64,6 +70,7 @@ export function MessageList(
           {...changesFor(message, props)}
           onHistory={props.onHistory && (() => props.onHistory!(message))}
           onName={props.onName}
+          seenAt={message.id === seenId ? props.seen!.at : undefined}
         />,
       ])}
       {props.pending.map((p) => <PendingItem key={p.clientId} pending={p} />)}

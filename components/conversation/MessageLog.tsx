@@ -169,6 +169,7 @@ export function MessageLog(
           meId={meId}
           meName={store.me.value?.username}
           readBefore={readBefore}
+          seen={props.conversation?.seen}
           moderates={canManage(props.conversation?.room?.role)}
           editingId={store.editing.value}
           blockedIds={new Set(store.snapshot.value?.blocked.map((u) => u.id) ?? [])}

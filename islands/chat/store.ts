@@ -10,7 +10,7 @@ import { forgetSaved, savedDrafts, saveDraft } from "./saved.ts";
 import { createOutbox } from "./outbox.ts";
 import { type ChatSocket, createChatSocket } from "./socket.ts";
 import { createChatState, type Effect, failPending, stillSending } from "./state.ts";
-import { readReceipt, unreadTotal } from "./unread.ts";
+import { readToSend, unreadTotal } from "./unread.ts";
 
 export function createChatStore() {
   const state = createChatState();
@@ -58,8 +58,8 @@ export function createChatStore() {
   /** Reads the open conversation up to its newest message, once the reader has seen it. */
   function markActiveRead(evenScrolledUp = false) {
     if (!evenScrolledUp && !state.atBottom.value) return;
-    const receipt = readReceipt(state.snapshot.value, state.activeId.value);
-    if (receipt && document.visibilityState === "visible") transmit(receipt);
+    const read = readToSend(state.snapshot.value, state.activeId.value);
+    if (read && document.visibilityState === "visible") transmit(read);
   }
 
   /** Opens a conversation; its log marks it read once the reader reaches the bottom. */
@@ -259,6 +259,10 @@ export function createChatStore() {
 
     setAppearOffline(appearOffline: boolean) {
       transmit({ type: "set_status", appearOffline });
+    },
+    /** Off: friends do not see how far you read, and you do not see how far they read. */
+    setSendReceipts(sendReceipts: boolean) {
+      transmit({ type: "set_receipts", sendReceipts });
     },
 
     /** Opens the direct conversation with a friend (the result says why it could not). */

@@ -1,9 +1,9 @@
-// Unread, as the page shows it: the read receipt to send, the tab's total, the drawer's dot.
+// Unread, as the page shows it: the read position to send, the tab's total, the drawer's dot.
 import type { ClientFrame } from "../../lib/protocol.ts";
 import type { Snapshot } from "../../lib/wire.ts";
 
-/** The read receipt to send for the open conversation, or null when it is read already. */
-export function readReceipt(
+/** The read position to send for the open conversation, or null when it is read already. */
+export function readToSend(
   snapshot: Snapshot | null,
   activeId: number,
 ): Extract<ClientFrame, { type: "read" }> | null {

@@ -60,6 +60,7 @@ export function createHandlers(deps: {
       await presence.setAppearOffline(ctx.user.id, frame.appearOffline);
       events.toUser(ctx.user.id, { type: "status", appearOffline: frame.appearOffline });
     },
+    set_receipts: (ctx, frame) => conversations.setSendReceipts(ctx.user, frame.sendReceipts),
     ping: () => ({ type: "pong" }),
   };
 }

@@ -6,7 +6,7 @@ import { AppError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { type ClientFrame, clientFrame, encodeFrame } from "../protocol.ts";
 import type { User } from "../store/types.ts";
-import { CLOSE, type MessageView, type ServerFrame, type Snapshot } from "../wire.ts";
+import { CLOSE, type Replayed, seqOf, type ServerFrame, type Snapshot } from "../wire.ts";
 import { type ChatSocket, createConnection } from "./connection.ts";
 import type { Handlers, SessionContext } from "./handlers.ts";
 import type { Hub } from "./hub.ts";
@@ -43,8 +43,11 @@ export type SessionDeps = {
   /** The highest seq committed now: events at or below it are in what the snapshot reads. */
   lastSeq(): Promise<number>;
   snapshot(user: User): Promise<Snapshot>;
-  /** Messages after a seq, or null when too many to replay (the client then resyncs). */
-  missed(user: User, afterSeq: number): Promise<MessageView[] | null>;
+  /**
+   * What happened after a seq (messages, receipts), by seq, or null when too much to replay
+   * (the client then resyncs).
+   */
+  missed(user: User, afterSeq: number): Promise<Replayed[] | null>;
   connected(user: User, appearOffline: boolean): Promise<void>;
   disconnected(user: User): void;
 };
@@ -126,11 +129,12 @@ export function startSocketSession(
       const missed = await deps.missed(user, after);
       if (missed === null) send({ type: "resync" });
       else {
-        for (const message of missed) {
+        for (const frame of missed) {
           await connection.drained(); // a replay may be larger than what a socket may buffer
-          send({ type: "message", message });
+          send(frame);
         }
-        cursor = Math.max(cursor, missed.at(-1)?.seq ?? 0);
+        const last = missed.at(-1);
+        if (last) cursor = Math.max(cursor, seqOf(last));
       }
     }
     send({ type: "caught_up", seq: cursor });

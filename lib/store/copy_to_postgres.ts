@@ -14,7 +14,15 @@ import { openDatabase } from "./sqlite/db.ts";
 const TABLES = [
   {
     name: "users",
-    columns: ["id", "username", "password_hash", "created_at", "last_seen_at", "appear_offline"],
+    columns: [
+      "id",
+      "username",
+      "password_hash",
+      "created_at",
+      "last_seen_at",
+      "appear_offline",
+      "send_receipts",
+    ],
     key: "(id)",
   },
   {
@@ -86,7 +94,7 @@ const TABLES = [
   },
   {
     name: "read_positions",
-    columns: ["user_id", "conversation_id", "last_read_id"],
+    columns: ["user_id", "conversation_id", "last_read_id", "read_at", "seq"],
     key: "(user_id, conversation_id)",
   },
 ] as const;
@@ -133,7 +141,7 @@ async function copyTable(
     const values = rows.map((row) =>
       table.columns.map((column) => {
         const value = row[column];
-        if (column === "appear_offline") return value === 1;
+        if (column === "appear_offline" || column === "send_receipts") return value === 1;
         if (value instanceof Uint8Array) return Buffer.from(value);
         return value;
       })

@@ -133,6 +133,9 @@ export type UserStore = {
   presenceFields(userId: number): Promise<PresenceFields>;
   setLastSeen(userId: number, at: number): Promise<void>;
   setAppearOffline(userId: number, appearOffline: boolean): Promise<void>;
+  /** Whether the user sends read receipts (and so sees others'): true until turned off. */
+  sendsReceipts(userId: number): Promise<boolean>;
+  setSendsReceipts(userId: number, on: boolean): Promise<void>;
 };
 
 export type SessionStore = {
@@ -273,8 +276,9 @@ export type RoomStore = {
 /**
  * Messages, and the store's one event sequence. Every change a client must learn gets a `seq`
  * strictly greater than that of every change committed before it; a seq becomes visible only
- * after every lower seq has been committed; `after(reader, seq)` replays them in order. Today
- * the changes are new messages; edits, deletions and reactions will move a message to a new seq.
+ * after every lower seq has been committed; `after(reader, seq)` replays them in order. The
+ * changes are new messages, edits, deletions and reactions (each moves its message to a new
+ * seq) and read receipts in direct conversations (ReadStore.readDirect).
  */
 export type MessageStore = {
   /**
@@ -348,11 +352,41 @@ export type MessageStore = {
   lastSeq(): Promise<number>;
 };
 
+/**
+ * How far a member of a direct conversation has read it, told to the other member: when their
+ * read position last moved, and its place on the event sequence.
+ */
+export type Receipt = {
+  conversationId: number;
+  userId: number;
+  lastReadId: number;
+  at: number;
+  seq: number;
+};
+
 export type ReadStore = {
   /** The last message id the user read in a conversation, or null when never recorded. */
   position(userId: number, conversationId: number): Promise<number | null>;
   /** Moves the read position forward (never back); returns the position now stored. */
   markRead(userId: number, conversationId: number, messageId: number): Promise<number>;
+  /**
+   * In a direct conversation, moves the position forward as markRead does; when it moves, records
+   * when (`at`) and gives it the next seq, in one step: a receipt. Returns the position now
+   * stored, and the receipt (null when the position did not move).
+   */
+  readDirect(
+    userId: number,
+    conversationId: number,
+    messageId: number,
+    at: number,
+  ): Promise<{ lastReadId: number; receipt: Receipt | null }>;
+  /**
+   * The other member's receipt in a direct conversation of the reader's, as the reader may see
+   * it: null unless both send read receipts, neither blocked the other, and the other has read.
+   */
+  receiptFor(readerId: number, conversationId: number): Promise<Receipt | null>;
+  /** The receipts the reader may see now with seq above `afterSeq`, by seq; at most `limit`. */
+  receiptsAfter(readerId: number, afterSeq: number, limit: number): Promise<Receipt[]>;
   /** Messages from others after `afterId` the reader may see, counted up to `cap`. */
   unreadCount(
     userId: number,

@@ -1,37 +1,13 @@
 // Messages that change, as sentences on the in-process harness: edits and deletions, who may
 // make them, what readers see live and on resume, and what is left of a deleted message.
 import assert from "node:assert/strict";
-import { LOBBY_ID, type ServerFrame } from "../../lib/wire.ts";
+import { LOBBY_ID } from "../../lib/wire.ts";
 import { sqliteOnly } from "../helpers/backend.ts";
 import type { FakeSocket } from "../helpers/harness.ts";
+import { change, sent } from "../helpers/changes.ts";
 import { startHarness } from "../helpers/harness.ts";
 import { refused } from "../helpers/refused.ts";
 import { sleep } from "../helpers/wait.ts";
-
-type Reply = Extract<ServerFrame, { type: "ack" | "error" }>;
-
-/** Writes a change frame and resolves with its ack or error. */
-function change(
-  socket: FakeSocket,
-  frame:
-    | { type: "edit"; messageId: number; text: string }
-    | { type: "delete"; messageId: number }
-    | { type: "react"; messageId: number; emoji: string; on: boolean },
-  clientId: string = crypto.randomUUID(),
-): Promise<Reply> {
-  const from = socket.frames.length;
-  socket.write({ ...frame, clientId });
-  return socket.waitFor(
-    (f) => (f.type === "ack" || f.type === "error") && f.clientId === clientId,
-    from,
-  ) as Promise<Reply>;
-}
-
-async function sent(socket: FakeSocket, conversationId: number, text: string) {
-  const ack = await socket.say(conversationId, text);
-  assert.ok(ack.type === "ack", JSON.stringify(ack));
-  return ack;
-}
 
 Deno.test("an edit replaces the text for every reader at once, marked edited, its earlier text readable", async () => {
   await using h = await startHarness();

@@ -493,6 +493,18 @@ class React implements fc.AsyncCommand<Model, Real> {
   toString = () => `react(${this.a}, message ${this.k}, ${this.emoji}, ${this.on})`;
 }
 
+/** Turns read receipts on or off (both ways, for every direct conversation of theirs). */
+class SetReceipts implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly a: Name, readonly on: boolean) {}
+  check = (m: Readonly<Model>) => (m.sockets.get(this.a) ?? 0) > 0;
+  async run(_m: Model, r: Real) {
+    const socket = r.sockets.get(this.a)![0];
+    socket.send({ type: "set_receipts", sendReceipts: this.on });
+    await barrier(socket);
+  }
+  toString = () => `receipts(${this.a}, ${this.on ? "on" : "off"})`;
+}
+
 // ---- invariants ----
 
 function latestView(socket: ChatSocket): Snapshot {
@@ -507,6 +519,7 @@ function lastSeenSeq(socket: ChatSocket): number {
     ...socket.all("message_edited").map((f) => f.seq),
     ...socket.all("message_deleted").map((f) => f.seq),
     ...socket.all("reaction").map((f) => f.seq),
+    ...socket.all("receipt").map((f) => f.seq),
   ];
   const latest = socket.snapshot.conversations.map((c) => c.latest?.seq ?? 0);
   const caughtUp = socket.all("caught_up").map((f) => f.seq);
@@ -633,7 +646,11 @@ const commands = [
       checked(new Send(a, to))
     ),
   },
-  { weight: 2, arbitrary: names.map((a) => checked(new Read(a))) },
+  { weight: 3, arbitrary: names.map((a) => checked(new Read(a))) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(names, fc.boolean()).map(([a, on]) => checked(new SetReceipts(a, on))),
+  },
   { weight: 1, arbitrary: fc.constant(checked(new Restart())) },
   {
     weight: 1,

@@ -610,6 +610,80 @@ export function storeContract(
     assert.equal(await store.reads.unreadCount(alice.id, LOBBY_ID, start, 100), 1);
   });
 
+  // ---- read receipts ----
+  it("a direct read that moves the position is a receipt at the next seq; one that does not is none", async (store) => {
+    const [alice, bob] = await people(store, "alice", "bob");
+    const dm = (await store.conversations.direct(alice.id, bob.id, 1)).id;
+    const hi = (await say(store, alice, dm, "hi")).message;
+    const read = await store.reads.readDirect(bob.id, dm, hi.id, 700);
+    assert.equal(read.lastReadId, hi.id);
+    assert.deepEqual(read.receipt, {
+      conversationId: dm,
+      userId: bob.id,
+      lastReadId: hi.id,
+      at: 700,
+      seq: hi.seq + 1,
+    });
+    assert.equal(await store.messages.lastSeq(), hi.seq + 1);
+    assert.deepEqual(await store.reads.readDirect(bob.id, dm, hi.id, 800), {
+      lastReadId: hi.id,
+      receipt: null,
+    });
+    assert.equal(await store.messages.lastSeq(), hi.seq + 1, "no seq taken for nothing");
+    assert.equal(await store.reads.position(bob.id, dm), hi.id);
+    assert.deepEqual(await store.reads.receiptFor(alice.id, dm), read.receipt);
+    assert.equal(await store.reads.receiptFor(bob.id, dm), null, "alice has not read");
+  });
+
+  it("receipts replay by seq to the other member only, the latest per reader", async (store) => {
+    const [alice, bob, carol] = await people(store, "alice", "bob", "carol");
+    const withBob = (await store.conversations.direct(alice.id, bob.id, 1)).id;
+    const withCarol = (await store.conversations.direct(alice.id, carol.id, 1)).id;
+    const one = (await say(store, alice, withBob, "one")).message;
+    const two = (await say(store, alice, withCarol, "two")).message;
+    const start = await store.messages.lastSeq();
+    await store.reads.readDirect(carol.id, withCarol, two.id, 10);
+    await store.reads.readDirect(bob.id, withBob, one.id, 20);
+    const three = (await say(store, alice, withBob, "three")).message;
+    await store.reads.readDirect(bob.id, withBob, three.id, 30);
+    const after = await store.reads.receiptsAfter(alice.id, start, 10);
+    assert.deepEqual(after.map((r) => [r.userId, r.lastReadId, r.at]), [
+      [carol.id, two.id, 10],
+      [bob.id, three.id, 30],
+    ]);
+    assert.ok(after[0].seq < after[1].seq);
+    assert.equal((await store.reads.receiptsAfter(alice.id, start, 1)).length, 1);
+    assert.deepEqual(await store.reads.receiptsAfter(alice.id, after[1].seq, 10), []);
+    assert.deepEqual(await store.reads.receiptsAfter(bob.id, start, 10), [], "not their own");
+    assert.deepEqual(await store.reads.receiptsAfter(carol.id, start, 10), []);
+  });
+
+  it("a receipt is seen only while both send receipts and neither blocked the other", async (store) => {
+    const [alice, bob] = await people(store, "alice", "bob");
+    const dm = (await store.conversations.direct(alice.id, bob.id, 1)).id;
+    const hi = (await say(store, alice, dm, "hi")).message;
+    await store.reads.readDirect(bob.id, dm, hi.id, 5);
+    const seen = async () => [
+      (await store.reads.receiptFor(alice.id, dm))?.lastReadId ?? null,
+      (await store.reads.receiptsAfter(alice.id, 0, 10)).length,
+    ];
+    assert.equal(await store.users.sendsReceipts(alice.id), true, "on by default");
+    assert.deepEqual(await seen(), [hi.id, 1]);
+    for (const who of [alice, bob]) {
+      await store.users.setSendsReceipts(who.id, false);
+      assert.equal(await store.users.sendsReceipts(who.id), false);
+      assert.deepEqual(await seen(), [null, 0], `${who.username} turned receipts off`);
+      await store.users.setSendsReceipts(who.id, true);
+      assert.deepEqual(await seen(), [hi.id, 1]);
+    }
+    for (const [a, b] of [[alice, bob], [bob, alice]]) {
+      await store.blocks.block(a.id, b.id, 1);
+      assert.deepEqual(await seen(), [null, 0], `${a.username} blocked ${b.username}`);
+      await store.blocks.unblock(a.id, b.id);
+    }
+    assert.deepEqual(await seen(), [hi.id, 1]);
+  });
+
   // ---- messages that change ----
   const by = (user: User, clientId = crypto.randomUUID()) => ({ userId: user.id, clientId });
 

@@ -161,4 +161,15 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: "read receipts",
+    sql: `
+      ALTER TABLE users ADD COLUMN send_receipts boolean NOT NULL DEFAULT true;
+      -- In a direct conversation, when the position last moved and its seq: a receipt.
+      ALTER TABLE read_positions ADD COLUMN read_at bigint;
+      ALTER TABLE read_positions ADD COLUMN seq bigint;
+      CREATE INDEX read_positions_by_seq ON read_positions(seq) WHERE seq IS NOT NULL;
+    `,
+  },
 ];

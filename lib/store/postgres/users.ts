@@ -46,5 +46,13 @@ export function pgUsers(sql: Sql): UserStore {
     setAppearOffline: async (userId, appearOffline) => {
       await sql`UPDATE users SET appear_offline = ${appearOffline} WHERE id = ${userId}`;
     },
+    sendsReceipts: async (userId) => {
+      const [row] = await sql<{ send_receipts: boolean }[]>`
+        SELECT send_receipts FROM users WHERE id = ${userId}`;
+      return row?.send_receipts ?? true;
+    },
+    setSendsReceipts: async (userId, on) => {
+      await sql`UPDATE users SET send_receipts = ${on} WHERE id = ${userId}`;
+    },
   };
 }

@@ -197,4 +197,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 7,
+    name: "read receipts",
+    sql: `
+      ALTER TABLE users ADD COLUMN send_receipts INTEGER NOT NULL DEFAULT 1;
+      -- In a direct conversation, when the position last moved and its seq: a receipt.
+      ALTER TABLE read_positions ADD COLUMN read_at INTEGER;
+      ALTER TABLE read_positions ADD COLUMN seq INTEGER;
+      CREATE INDEX read_positions_by_seq ON read_positions(seq) WHERE seq IS NOT NULL;
+    `,
+  },
 ];

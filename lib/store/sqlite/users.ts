@@ -25,6 +25,8 @@ export function sqliteUsers(db: Db): UserStore {
     presence: db.prepare("SELECT last_seen_at, appear_offline FROM users WHERE id = ?"),
     setLastSeen: db.prepare("UPDATE users SET last_seen_at = ? WHERE id = ?"),
     setAppearOffline: db.prepare("UPDATE users SET appear_offline = ? WHERE id = ?"),
+    receipts: db.prepare("SELECT send_receipts FROM users WHERE id = ?"),
+    setReceipts: db.prepare("UPDATE users SET send_receipts = ? WHERE id = ?"),
   };
   const found = (row: unknown) => Promise.resolve(row ? toUser(row as UserRecord) : null);
   return rejectingPart<UserStore>({
@@ -57,6 +59,14 @@ export function sqliteUsers(db: Db): UserStore {
     },
     setAppearOffline: (userId, appearOffline) => {
       sql.setAppearOffline.run(appearOffline ? 1 : 0, userId);
+      return ok;
+    },
+    sendsReceipts: (userId) => {
+      const row = sql.receipts.get(userId) as { send_receipts: number } | undefined;
+      return Promise.resolve(row?.send_receipts !== 0);
+    },
+    setSendsReceipts: (userId, on) => {
+      sql.setReceipts.run(on ? 1 : 0, userId);
       return ok;
     },
   });

@@ -16,7 +16,7 @@ const message = (id: number) => ({
 
 Deno.test("the cursor starts at the newest message the first snapshot shows", () => {
   const snapshot = {
-    me: { id: 1, username: "alice", appearOffline: false },
+    me: { id: 1, username: "alice", appearOffline: false, sendReceipts: true },
     conversations: [
       {
         id: LOBBY_ID,

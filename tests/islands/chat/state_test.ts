@@ -15,7 +15,7 @@ import {
   withLoadedMessage,
   withoutPending,
 } from "../../../islands/chat/state.ts";
-import { readReceipt } from "../../../islands/chat/unread.ts";
+import { readToSend } from "../../../islands/chat/unread.ts";
 import {
   LOBBY_ID,
   type MessageView,
@@ -46,7 +46,7 @@ function pending(clientId: string, status: PendingMessage["status"] = "sending")
 
 function alicesSnapshot(): Snapshot {
   return {
-    me: { ...alice, appearOffline: false },
+    me: { ...alice, appearOffline: false, sendReceipts: true },
     conversations: [
       {
         id: LOBBY_ID,
@@ -278,7 +278,7 @@ Deno.test("a message from someone else counts as unread; one of ours does not", 
 Deno.test("a new message asks for a read receipt for the open conversation's latest", () => {
   const { state } = alicesPage();
   assert.deepEqual(state.apply({ type: "message", message: message(4) }), [{ type: "mark_read" }]);
-  assert.deepEqual(readReceipt(state.snapshot.value, LOBBY_ID), {
+  assert.deepEqual(readToSend(state.snapshot.value, LOBBY_ID), {
     type: "read",
     conversationId: LOBBY_ID,
     messageId: 4,
@@ -287,9 +287,9 @@ Deno.test("a new message asks for a read receipt for the open conversation's lat
 
 Deno.test("no read receipt for a conversation read up to its latest, or with no messages", () => {
   const snapshot = alicesSnapshot();
-  assert.equal(readReceipt(snapshot, LOBBY_ID), null);
-  assert.equal(readReceipt(snapshot, DM), null);
-  assert.equal(readReceipt(null, LOBBY_ID), null);
+  assert.equal(readToSend(snapshot, LOBBY_ID), null);
+  assert.equal(readToSend(snapshot, DM), null);
+  assert.equal(readToSend(null, LOBBY_ID), null);
 });
 
 Deno.test("a read frame from another tab sets the conversation's unread count", () => {
@@ -297,7 +297,7 @@ Deno.test("a read frame from another tab sets the conversation's unread count", 
   state.apply({ type: "message", message: message(4) });
   state.apply({ type: "read", conversationId: LOBBY_ID, lastReadId: 4, unread: 0, mentions: 0 });
   assert.equal(lobby(state).unread, 0);
-  assert.equal(readReceipt(state.snapshot.value, LOBBY_ID), null);
+  assert.equal(readToSend(state.snapshot.value, LOBBY_ID), null);
 });
 
 // ---- the rest goes through applyEvent ----
