@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { assertAccessible } from "../helpers/axe.ts";
 import { browserTest, launchBrowser } from "../helpers/browser.ts";
-import { befriendInBrowser, log, registerInBrowser } from "../helpers/chat_page.ts";
+import { befriendInBrowser, friendItem, log, registerInBrowser } from "../helpers/chat_page.ts";
 import { people } from "../helpers/people.ts";
 import { startTestServer } from "../helpers/server.ts";
 import { openDirect } from "../helpers/socket.ts";
@@ -79,6 +79,7 @@ Deno.test(
     for (const friend of [bob, carol]) {
       await (await friend.post("/api/friends/requests", { username: "alice" })).body?.cancel();
       await page.getByRole("button", { name: `Accept ${friend.name}` }).click();
+      await friendItem(page, friend.name).waitFor(); // accepted: a DM may be opened now
     }
     await using b = await bob.chat();
     await using c = await carol.chat();
@@ -90,6 +91,8 @@ Deno.test(
     await c.say(await openDirect(carol, "alice"), "from carol");
     await page.getByRole("button", { name: /^@ carol.*unread/ }).waitFor();
     const heading = (name: string) => page.getByRole("heading", { name, exact: true }).waitFor();
+    // The latest first: carol's DM is listed right under the Lobby before the keys move.
+    await page.locator(".conversations .name").nth(1).filter({ hasText: "@ carol" }).waitFor();
 
     await log(page).focus();
     await page.keyboard.press("?");

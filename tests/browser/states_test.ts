@@ -23,6 +23,7 @@ Deno.test(
     const { bob } = await people(server, "bob");
     await (await bob.post("/api/friends/requests", { username: "alice" })).body?.cancel();
     await alice.page.getByRole("button", { name: "Accept bob" }).click();
+    await friendItem(alice.page, "bob").waitFor(); // accepted: bob may open the DM now
     await using b = await bob.chat();
     const dm = await openDirect(bob, "alice");
     for (let n = 1; n <= 60; n++) await b.say(dm, `dm ${n}`);
