@@ -493,6 +493,46 @@ class React implements fc.AsyncCommand<Model, Real> {
   toString = () => `react(${this.a}, message ${this.k}, ${this.emoji}, ${this.on})`;
 }
 
+/**
+ * `a` replies to the k-th message of all (counting round), in its conversation: whoever may
+ * write there and sees it may, unless it was deleted. The reply quotes it as it is now (the
+ * snapshot check then follows the quote through later edits and deletions of the original).
+ */
+class Reply implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly a: Name, readonly k: number) {}
+  check = (m: Readonly<Model>) => (m.sockets.get(this.a) ?? 0) > 0;
+  async run(m: Model, r: Real) {
+    const ids = [...r.sent.keys()];
+    if (!ids.length) return;
+    const id = ids[this.k % ids.length];
+    const original = r.sent.get(id)!;
+    const conversationId = (await r.server.services.store.messages.find(id))!.conversationId;
+    const socket = r.sockets.get(this.a)![0];
+    const clientId = crypto.randomUUID();
+    const from = socket.frames.length;
+    const text = `${this.a} replies, @${next(this.a)}`;
+    socket.send({ type: "send", clientId, conversationId, text, replyTo: id });
+    const answer = await socket.waitFor(
+      (f) => (f.type === "ack" || f.type === "error") && f.clientId === clientId,
+      5000,
+      from,
+    );
+    const refused = (code: string) =>
+      assert.ok(answer.type === "error" && answer.code === code, `${this} → ${code}`);
+    if (!maySee(m, r, this.a, id)) return refused("not_found");
+    if (original.members instanceof Set) {
+      const other = [...original.members].find((who) => who !== this.a) ?? this.a;
+      if (blocked(m, this.a, other)) return refused("blocked");
+      if (!m.friends.has(pair(this.a, other))) return refused("not_friends");
+    }
+    if (original.deleted) return refused("not_allowed");
+    assert.ok(answer.type === "ack", `${this}: ${JSON.stringify(answer)}`);
+    const { id: replyId, seq } = answer as { id: number; seq: number };
+    r.sent.set(replyId, { seq, sender: this.a, members: original.members });
+  }
+  toString = () => `reply(${this.a}, to message ${this.k})`;
+}
+
 /** Turns read receipts on or off (both ways, for every direct conversation of theirs). */
 class SetReceipts implements fc.AsyncCommand<Model, Real> {
   constructor(readonly a: Name, readonly on: boolean) {}
@@ -681,6 +721,7 @@ const commands = [
     arbitrary: fc.tuple(names, fc.nat(20), fc.constantFrom("👍", "🎉"), fc.boolean())
       .map(([a, k, emoji, on]) => checked(new React(a, k, emoji, on))),
   },
+  { weight: 2, arbitrary: fc.tuple(names, fc.nat(20)).map(([a, k]) => checked(new Reply(a, k))) },
 ];
 
 Deno.test({
