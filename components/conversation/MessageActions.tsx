@@ -17,6 +17,9 @@ export function MessageActions(
     /** The emoji the reader has reacted with already. */
     mine: readonly string[];
     what: string;
+    /** Opened by its message's "⋯" button or context menu: shown until closed. */
+    open?: boolean;
+    onClose?: () => void;
   },
 ) {
   const [confirming, setConfirming] = useState(false);
@@ -39,6 +42,7 @@ export function MessageActions(
       e.stopPropagation();
       setConfirming(false);
       setPicking(false);
+      props.onClose?.();
       bar.current?.closest<HTMLElement>(".message")?.focus();
     }
   }
@@ -46,7 +50,7 @@ export function MessageActions(
     <div
       ref={bar}
       // Open (asking, or picking), it stays shown even while the focus moves inside it.
-      class={confirming || picking ? "message-actions open" : "message-actions"}
+      class={confirming || picking || props.open ? "message-actions open" : "message-actions"}
       role="toolbar"
       aria-label={`Actions for ${props.what}`}
       onKeyDown={onKeyDown}

@@ -1,4 +1,7 @@
 // One stored message; consecutive ones from the same sender within minutes share a header.
+// Its toolbar shows on hover and focus; at phone width, where neither is at hand, its "⋯"
+// button opens it, and so does a long-press (the context menu, which is also Shift+F10).
+import { useState } from "preact/hooks";
 import type { MessageView, UserView } from "../../lib/wire.ts";
 import { formatStamp, LocalTime, sameDay } from "../LocalTime.tsx";
 import { MessageText } from "../MessageText.tsx";
@@ -46,6 +49,18 @@ export function MessageItem(
   // new message does not read it out.
   const stamp = props.local ? formatStamp(message.at, true) : undefined;
   const stampId = `stamp-${message.id}`;
+  const [menu, setMenu] = useState(false); // the toolbar opened by "⋯" or the context menu
+  const changeable = props.actions && !message.deleted && !props.editing;
+  const openMenu = (item: HTMLElement) => {
+    setMenu(true);
+    requestAnimationFrame(() =>
+      item.querySelector<HTMLElement>(".message-actions button")?.focus()
+    );
+  };
+  const closing = <A extends unknown[]>(act: (...args: A) => void) => (...args: A) => {
+    setMenu(false);
+    act(...args);
+  };
   return (
     <li
       class={`message ${props.mine ? "mine" : "theirs"}${grouped ? " grouped" : ""}${
@@ -61,6 +76,17 @@ export function MessageItem(
         if (!first) return;
         e.preventDefault();
         first.focus();
+      }}
+      onContextMenu={(e) => {
+        const target = e.target as HTMLElement;
+        // A link's, a field's or a selection's own menu stays the browser's.
+        if (!changeable || target.closest("a, input, textarea")) return;
+        if (getSelection()?.toString()) return;
+        e.preventDefault();
+        openMenu(e.currentTarget);
+      }}
+      onFocusOut={(e) => {
+        if (menu && !e.currentTarget.contains(e.relatedTarget as Node | null)) setMenu(false);
       }}
     >
       <div class={grouped ? "meta sr-only" : "meta"}>
@@ -128,9 +154,34 @@ export function MessageItem(
           Seen <LocalTime at={props.seenAt} clock={sameDay(props.seenAt, Date.now())} />
         </p>
       )}
-      {props.actions && !message.deleted && !props.editing && (
+      {changeable && (
+        <button
+          type="button"
+          class="actions-toggle"
+          tabIndex={-1}
+          aria-label="Actions"
+          aria-expanded={menu}
+          // Not focused on the way: a focused message shows its toolbar, over this button,
+          // before the click lands.
+          onMouseDown={(e) => e.preventDefault()}
+          onClick={(e) => {
+            const item = e.currentTarget.closest<HTMLElement>(".message")!;
+            if (menu) return setMenu(false);
+            openMenu(item);
+          }}
+        >
+          <span aria-hidden="true">⋯</span>
+        </button>
+      )}
+      {changeable && (
         <MessageActions
-          {...props.actions}
+          {...props.actions!}
+          onEdit={closing(props.actions!.onEdit)}
+          onDelete={closing(props.actions!.onDelete)}
+          onReply={closing(props.actions!.onReply)}
+          onReact={closing(props.actions!.onReact)}
+          open={menu}
+          onClose={() => setMenu(false)}
           mine={message.reactions?.filter((r) => r.users.some((u) => u.id === props.meId))
             .map((r) => r.emoji) ?? []}
           what={props.mine ? "your message" : `${message.sender.username}'s message`}

@@ -9,6 +9,8 @@ export const SHORTCUTS: [keys: string, what: string][] = [
   ["Ctrl+K / ⌘+K", "Go to a conversation by name"],
   ["↑ / ↓ in the messages", "Previous / next message, with its full date"],
   ["Home / End in the messages", "First / last message"],
+  ["Enter, → or Shift+F10 on a message", "Its actions: React, Reply, Edit, Delete"],
+  ["↑ in the empty message box", "Edit your last message"],
   ["Escape", "Mark the conversation as read"],
   ["Enter / Shift+Enter", "Send / new line"],
 ];

@@ -3,8 +3,11 @@
 import assert from "node:assert/strict";
 import { assertAccessible } from "../helpers/axe.ts";
 import { browserTest, launchBrowser, screenshot } from "../helpers/browser.ts";
-import { log, registerInBrowser, say } from "../helpers/chat_page.ts";
+import { log, registerInBrowser, say, waitLive } from "../helpers/chat_page.ts";
 import { startTestServer } from "../helpers/server.ts";
+import { HISTORY_PAGE, LOBBY_ID } from "../../lib/wire.ts";
+
+const PHONE = { width: 390, height: 760 };
 
 Deno.test(
   "alice edits her last message with ↑ and deletes one from its toolbar; bob sees both at once",
@@ -87,10 +90,11 @@ Deno.test(
     const message = log(bob.page).locator(".message").filter({ hasText: "dinner at mine?" });
     await message.waitFor();
 
-    // From the keyboard: ↑ reaches the message, Enter its toolbar, React the emoji.
+    // From the keyboard: ↑ reaches the message, Shift+F10 (its context menu) its toolbar,
+    // React the emoji.
     await log(bob.page).focus();
     await bob.page.keyboard.press("ArrowUp");
-    await bob.page.keyboard.press("Enter");
+    await bob.page.keyboard.press("Shift+F10");
     const toolbar = message.getByRole("toolbar", { name: "Actions for alice's message" });
     assert.equal(await toolbar.getByRole("button", { name: "Edit" }).count(), 0, "not his to edit");
     await bob.page.keyboard.press("Enter"); // React
@@ -157,5 +161,86 @@ Deno.test(
     await log(bob.page).locator(".message").filter({ hasText: "me, a chocolate one" })
       .getByText("deleted message").waitFor();
     for (const who of [alice, bob]) assert.deepEqual(who.errors, []);
+  },
+);
+
+Deno.test(
+  "at phone width a message's ⋯ button, or a long-press, opens its actions",
+  browserTest,
+  async () => {
+    await using server = await startTestServer();
+    await using browser = await launchBrowser();
+    const alice = await registerInBrowser(browser, server.origin, "alice");
+    const bob = await registerInBrowser(browser, server.origin, "bob", PHONE);
+    await say(alice.page, "lunch at noon?");
+    const lunch = log(bob.page).locator(".message").filter({ hasText: "lunch at noon?" });
+    const toolbar = lunch.getByRole("toolbar", { name: "Actions for alice's message" });
+    await lunch.waitFor();
+    assert.equal(await toolbar.isVisible(), false, "no toolbar until asked for");
+    await screenshot(bob.page, "message-phone");
+
+    const open = lunch.getByRole("button", { name: "Actions" });
+    await open.click();
+    await toolbar.waitFor();
+    await lunch.locator(".actions-toggle[aria-expanded=true]").waitFor();
+    await assertAccessible(bob.page, "a message's actions at phone width");
+    await screenshot(bob.page, "message-actions-phone");
+    await toolbar.getByRole("button", { name: "React" }).click();
+    await toolbar.getByRole("button", { name: "👍" }).click();
+    await log(alice.page).getByRole("button", { name: "👍 1: bob" }).waitFor();
+    await lunch.locator(".actions-toggle[aria-expanded=false]").waitFor();
+
+    // A long-press is the context menu: it opens the toolbar of bob's own message, focused.
+    await say(bob.page, "noon works");
+    const mine = log(bob.page).locator(".message").filter({ hasText: "noon works" });
+    await mine.waitFor();
+    await bob.page.locator("body").click({ position: { x: 5, y: 5 } }); // the focus elsewhere
+    await mine.locator(".text").dispatchEvent("contextmenu");
+    const own = mine.getByRole("toolbar", { name: "Actions for your message" });
+    await own.getByRole("button", { name: "Edit" }).waitFor();
+    await bob.page.locator(".message-actions button:focus", { hasText: "React" }).waitFor();
+    await own.getByRole("button", { name: "Reply" }).click();
+    await bob.page.getByText("Replying to yourself").or(bob.page.getByText("Replying to bob"))
+      .waitFor();
+    for (const who of [alice, bob]) assert.deepEqual(who.errors, []);
+  },
+);
+
+Deno.test(
+  "a quote brings its original into view from pages back, loading older history on the way",
+  browserTest,
+  async () => {
+    await using server = await startTestServer();
+    await using browser = await launchBrowser();
+    const alice = await registerInBrowser(browser, server.origin, "alice");
+    const { store } = server.services;
+    const bob = (await store.users.create("bob", "not a real hash", Date.now()))!;
+    const insert = (text: string, replyTo?: number) =>
+      store.messages.insert({
+        conversationId: LOBBY_ID,
+        senderId: bob.id,
+        senderName: "bob",
+        clientId: crypto.randomUUID(),
+        text,
+        at: Date.now(),
+        replyTo,
+      }).then((stored) => stored.message.id);
+    const original = await insert("the plan, long ago");
+    for (let i = 1; i <= 3 * HISTORY_PAGE; i++) await insert(`chatter ${i}`);
+    await insert("as I said back then", original);
+    await alice.page.reload();
+    await waitLive(alice.page);
+
+    const reply = log(alice.page).locator(".message").filter({ hasText: "as I said back then" });
+    const quote = reply.getByRole("button", { name: "Replying to bob: show their message" });
+    await quote.waitFor();
+    const far = log(alice.page).locator(`.message[data-id="${original}"]`);
+    assert.equal(await far.count(), 0, "the original is pages back, not loaded");
+    await quote.click();
+    await alice.page.locator(".message:focus").filter({ hasText: "the plan, long ago" })
+      .waitFor({ timeout: 10_000 });
+    assert.equal(await far.isVisible(), true);
+    assert.ok(await log(alice.page).getByText("chatter 1", { exact: true }).isVisible());
+    assert.deepEqual(alice.errors, []);
   },
 );
