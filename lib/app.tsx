@@ -6,6 +6,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ErrorPage } from "../components/ErrorPage.tsx";
 import { accountApiRoutes } from "../routes/api_accounts.ts";
 import { conversationApiRoutes } from "../routes/api_conversations.ts";
+import { searchApiRoutes } from "../routes/api_search.ts";
 import { friendApiRoutes } from "../routes/api_friends.ts";
 import { roomApiRoutes } from "../routes/api_rooms.ts";
 import { chatSocketRoutes } from "../routes/ws.ts";
@@ -55,6 +56,7 @@ export function createApp(services: Services) {
   app.route("/", chatSocketRoutes(services));
   app.route("/", friendApiRoutes(services.friendships));
   app.route("/", conversationApiRoutes(services));
+  app.route("/", searchApiRoutes(services));
   app.route("/", roomApiRoutes(services));
   app.route("/", accountApiRoutes({ config, accounts, cookie }));
   app.route("/", accountPageRoutes({ config, accounts, cookie }));

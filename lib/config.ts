@@ -144,6 +144,10 @@ export const settings = {
     help:
       "Changes to rooms (create, join, leave, invite, rename, roles, removals, delete) one user may make per minute.",
   },
+  SEARCHES_PER_MIN: {
+    schema: positiveInt.default(30),
+    help: "Searches one user may make per minute.",
+  },
   SOCKETS_PER_USER: {
     schema: positiveInt.default(20),
     help: "Open chat sockets one user may hold.",

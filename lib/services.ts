@@ -9,6 +9,7 @@ import type { Logger } from "./log.ts";
 import { createMentions } from "./mentions.ts";
 import { createMessageChanges } from "./message_changes.ts";
 import { createMessages } from "./messages.ts";
+import { createSearch } from "./search.ts";
 import type { Limiters } from "./limits.ts";
 import type { SocketSlots } from "./socket_slots_redis.ts";
 import { createHasher } from "./passwords.ts";
@@ -53,6 +54,7 @@ export type Services = {
   conversations: ReturnType<typeof createConversations>;
   messages: ReturnType<typeof createMessages>;
   messageChanges: ReturnType<typeof createMessageChanges>;
+  search: ReturnType<typeof createSearch>;
   rooms: ReturnType<typeof createRooms>;
   roomMembers: ReturnType<typeof createRoomMembers>;
   /** What each chat socket's session needs. */
@@ -130,6 +132,10 @@ export async function createServices(
     sends,
     editWindowS: config.EDIT_WINDOW_S,
   });
+  const search = createSearch({
+    store,
+    searches: backends.limiters("searches", { limit: config.SEARCHES_PER_MIN, windowMs: 60_000 }),
+  });
   const roomCaps = {
     createdPerUser: config.ROOMS_PER_USER_CREATED,
     roomsPerUser: config.ROOMS_PER_USER,
@@ -192,6 +198,7 @@ export async function createServices(
     conversations,
     messages,
     messageChanges,
+    search,
     rooms,
     roomMembers,
     socketSlots: backends.socketSlots ?? { reserve: () => Promise.resolve(() => {}) },

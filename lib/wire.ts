@@ -197,6 +197,7 @@ export type ErrorCode =
   | "unsupported_media_type"
   | "too_large"
   | "bad_request"
+  | "bad_query"
   // who you are and where you come from
   | "unauthenticated"
   | "invalid_credentials"

@@ -5,6 +5,7 @@
 import { Buffer } from "node:buffer";
 import { DatabaseSync } from "node:sqlite";
 import type postgres from "postgres";
+import { indexAll } from "./postgres/search.ts";
 import { connect, migrate } from "./postgres/db.ts";
 
 type Tx = postgres.TransactionSql;
@@ -113,6 +114,7 @@ export async function copyToPostgres(sqlitePath: string, postgresUrl: string): P
       const report: CopyReport = [];
       for (const table of TABLES) report.push(await copyTable(source, tx, table));
       await moveSequencesPast(source, tx);
+      await indexAll(tx); // the search index, from the copied texts
       return report;
     });
   } finally {

@@ -3,6 +3,7 @@
 // as tests and runs them against every backend.
 //
 // Every verb returns a promise and reports failure by rejecting it, never by throwing.
+import type { Phrase } from "../search_text.ts";
 
 export type User = { id: number; username: string };
 export type UserWithPassword = User & { passwordHash: string };
@@ -403,6 +404,32 @@ export type ReadStore = {
   ): Promise<number>;
 };
 
+/** What a search asks of the store: its words, and its filters resolved to ids and times. */
+export type SearchFilter = {
+  /** Every one must match; none: the filters alone choose (newest first). */
+  phrases: readonly Phrase[];
+  senderId?: number;
+  conversationId?: number;
+  /** Written at or after (ms). */
+  since?: number;
+  /** Written before (ms). */
+  until?: number;
+  /** A later page: only messages with a smaller id. */
+  beforeId?: number;
+};
+
+export type SearchStore = {
+  /**
+   * Up to `limit` messages matching, newest first, among those the reader may see now: the
+   * Lobby's, their direct conversations', those of the rooms they are in; never a deleted one
+   * and never one from someone they blocked or who blocked them. A message is found by its
+   * text as it is now (see lib/search_text.ts for words and prefixes).
+   */
+  search(readerId: number, filter: SearchFilter, limit: number): Promise<MessageRow[]>;
+  /** Builds the index again from every message; resolves how many messages it holds. */
+  reindex(): Promise<number>;
+};
+
 export type Store = {
   users: UserStore;
   sessions: SessionStore;
@@ -412,6 +439,7 @@ export type Store = {
   rooms: RoomStore;
   messages: MessageStore;
   reads: ReadStore;
+  search: SearchStore;
   /** True when the database answers a query. */
   ping(): Promise<boolean>;
   /** Writes a consistent copy of the live database to a new file. */

@@ -1,8 +1,22 @@
 // The store contract: what every backend guarantees, as sentences. Each backend's test file
 // calls storeContract with a way to open a fresh, empty store.
 import assert from "node:assert/strict";
-import type { NewMessage, NewRoom, RoomRow, Store, User } from "../../lib/store/types.ts";
+import { parseQuery } from "../../lib/search_text.ts";
+import type {
+  NewMessage,
+  NewRoom,
+  RoomRow,
+  SearchFilter,
+  Store,
+  User,
+} from "../../lib/store/types.ts";
 import { LOBBY_ID } from "../../lib/wire.ts";
+
+const parseQueryOk = (query: string) => {
+  const parsed = parseQuery(query);
+  assert.ok("phrases" in parsed, `a query: ${query}`);
+  return parsed;
+};
 
 export type OpenFreshStore = () => Promise<
   { store: Store; [Symbol.asyncDispose](): Promise<void> }
@@ -854,5 +868,137 @@ export function storeContract(
     await store.close();
     await assert.rejects(store.users.findByName("alice"));
     assert.equal(await store.ping(), false);
+  });
+
+  // ---- search ----
+  const find = async (
+    store: Store,
+    reader: User,
+    query: string,
+    filter: Partial<SearchFilter> = {},
+  ) => {
+    const phrases = query ? parseQueryOk(query).phrases : [];
+    return texts(await store.search.search(reader.id, { phrases, ...filter }, 50));
+  };
+
+  it("search finds words by prefix, with case and diacritics aside, newest first, a page at a time", async (store) => {
+    const [alice] = await people(store, "alice");
+    await say(store, alice, LOBBY_ID, "The Café opens at 9");
+    await say(store, alice, LOBBY_ID, "deployment went fine");
+    await say(store, alice, LOBBY_ID, "nothing to see");
+    await say(store, alice, LOBBY_ID, "DEPLOY again, café closed");
+    assert.deepEqual(await find(store, alice, "deplo"), [
+      "DEPLOY again, café closed",
+      "deployment went fine",
+    ]);
+    assert.deepEqual(await find(store, alice, "CAFE"), [
+      "DEPLOY again, café closed",
+      "The Café opens at 9",
+    ]);
+    assert.deepEqual(await find(store, alice, "cafe deploy"), ["DEPLOY again, café closed"]);
+    assert.deepEqual(await find(store, alice, "cafeteria"), []);
+    const [first] = await store.search.search(
+      alice.id,
+      { phrases: parseQueryOk("deplo").phrases },
+      1,
+    );
+    assert.equal(first.text, "DEPLOY again, café closed");
+    const next = await store.search.search(alice.id, {
+      phrases: parseQueryOk("deplo").phrases,
+      beforeId: first.id,
+    }, 1);
+    assert.deepEqual(texts(next), ["deployment went fine"]);
+  });
+
+  it("search matches quoted phrases in order, and non-Latin words by prefix", async (store) => {
+    const [alice] = await people(store, "alice");
+    await say(store, alice, LOBBY_ID, "the release notes are out");
+    await say(store, alice, LOBBY_ID, "notes on the release");
+    await say(store, alice, LOBBY_ID, "東京タワーに行こう");
+    await say(store, alice, LOBBY_ID, "привет, мир");
+    assert.deepEqual(await find(store, alice, '"release notes"'), ["the release notes are out"]);
+    assert.deepEqual(await find(store, alice, "release notes"), [
+      "notes on the release",
+      "the release notes are out",
+    ]);
+    assert.deepEqual(await find(store, alice, "東京"), ["東京タワーに行こう"]);
+    assert.deepEqual(await find(store, alice, "ПРИВ"), ["привет, мир"]);
+  });
+
+  it("search finds only what the reader may see now, by its text as it is now", async (store) => {
+    const [alice, bob, carol, dave] = await people(store, "alice", "bob", "carol", "dave");
+    const dm = await store.conversations.direct(alice.id, bob.id, 1);
+    await say(store, alice, dm.id, "secret picnic plans");
+    const made = await room(store, carol);
+    await store.rooms.add(made.id, alice.id, "member", 11);
+    await say(store, carol, made.id, "picnic in the room");
+    await say(store, dave, LOBBY_ID, "picnic from dave");
+    const gone = (await say(store, alice, LOBBY_ID, "picnic that was deleted")).message;
+    await store.messages.remove(gone.id, 5, { userId: alice.id, clientId: "del" });
+    const edited = (await say(store, carol, LOBBY_ID, "picnic at first")).message;
+    await store.messages.edit(edited.id, "barbecue now", 6, { userId: carol.id, clientId: "ed" });
+
+    assert.deepEqual(await find(store, alice, "picnic"), [
+      "picnic from dave",
+      "picnic in the room",
+      "secret picnic plans",
+    ]);
+    assert.deepEqual(await find(store, bob, "picnic"), ["picnic from dave", "secret picnic plans"]);
+    assert.deepEqual(await find(store, carol, "picnic"), [
+      "picnic from dave",
+      "picnic in the room",
+    ]);
+    assert.deepEqual(await find(store, carol, "barbecue"), ["barbecue now"]);
+    assert.deepEqual(await find(store, carol, "first"), [], "the old text is not found");
+    // Blocks hide both ways; leaving a room takes its messages out of reach.
+    await store.blocks.block(dave.id, alice.id, 7);
+    await store.blocks.block(bob.id, alice.id, 7);
+    assert.deepEqual(await find(store, alice, "picnic"), [
+      "picnic in the room",
+      "secret picnic plans", // her own
+    ]);
+    assert.deepEqual(await find(store, bob, "picnic"), ["picnic from dave"]);
+    await store.rooms.leave(made.id, alice.id);
+    assert.deepEqual(await find(store, alice, "picnic"), ["secret picnic plans"]);
+  });
+
+  it("search filters by sender, conversation and time, with or without words", async (store) => {
+    const [alice, bob] = await people(store, "alice", "bob");
+    const at = (text: string, from: User, time: number) =>
+      store.messages.insert({
+        conversationId: LOBBY_ID,
+        senderId: from.id,
+        senderName: from.username,
+        clientId: crypto.randomUUID(),
+        text,
+        at: time,
+      });
+    await at("lunch plans", alice, 100);
+    await at("lunch is late", bob, 200);
+    await at("dinner plans", bob, 300);
+    const made = await room(store, alice);
+    await say(store, alice, made.id, "lunch in the room");
+    assert.deepEqual(await find(store, alice, "lunch", { senderId: bob.id }), ["lunch is late"]);
+    assert.deepEqual(await find(store, alice, "", { senderId: bob.id }), [
+      "dinner plans",
+      "lunch is late",
+    ]);
+    assert.deepEqual(await find(store, alice, "lunch", { conversationId: made.id }), [
+      "lunch in the room",
+    ]);
+    assert.deepEqual(await find(store, alice, "plans", { since: 150 }), ["dinner plans"]);
+    assert.deepEqual(
+      await find(store, alice, "", { since: 150, until: 300, conversationId: LOBBY_ID }),
+      ["lunch is late"],
+    );
+  });
+
+  it("reindex builds the search index again from the messages, without the deleted", async (store) => {
+    const [alice] = await people(store, "alice");
+    await say(store, alice, LOBBY_ID, "kept words");
+    const gone = (await say(store, alice, LOBBY_ID, "gone words")).message;
+    await store.messages.remove(gone.id, 5, { userId: alice.id, clientId: "del" });
+    assert.equal(await store.search.reindex(), 1);
+    assert.deepEqual(await find(store, alice, "words"), ["kept words"]);
   });
 }

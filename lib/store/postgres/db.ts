@@ -45,6 +45,7 @@ export async function migrate(sql: Sql, migrations: readonly Migration[] = PG_MI
     for (const migration of migrations) {
       if (migration.version <= current) continue;
       await tx.unsafe(migration.sql);
+      await migration.then?.(tx);
       await tx`INSERT INTO schema_migrations (version, name, applied_at)
         VALUES (${migration.version}, ${migration.name}, ${Date.now()})`;
     }

@@ -4,6 +4,7 @@
 // commits, so batches from every instance take seqs and commit one after another: a seq is
 // never visible before a lower one (tests/store/postgres_test.ts shows a reader never misses one).
 import type postgres from "postgres";
+import { searchText } from "../../search_text.ts";
 import { attachReactions } from "../reactions.ts";
 import type { ChangeBy, MessageRow, MessageStore, NewMessage, StoredMessage } from "../types.ts";
 import type { Sql } from "./db.ts";
@@ -124,12 +125,15 @@ export function pgMessages(sql: Sql): MessageStore {
           SELECT * FROM unnest(
             ${list("conversationId")}::bigint[], ${list("senderId")}::bigint[],
             ${list("clientId")}::text[], ${list("text")}::text[], ${list("at")}::bigint[],
-            ${batch.map((p) => p.message.replyTo ?? 0)}::bigint[]
-          ) WITH ORDINALITY AS t(conversation_id, sender_id, client_id, body, created_at, reply_to, ord)
+            ${batch.map((p) => p.message.replyTo ?? 0)}::bigint[],
+            ${batch.map((p) => searchText(p.message.text))}::text[]
+          ) WITH ORDINALITY
+            AS t(conversation_id, sender_id, client_id, body, created_at, reply_to, words, ord)
         ), stored AS (
-          INSERT INTO messages (conversation_id, sender_id, client_id, body, created_at, seq, reply_to)
+          INSERT INTO messages
+            (conversation_id, sender_id, client_id, body, created_at, seq, reply_to, search)
           SELECT t.conversation_id, t.sender_id, t.client_id, t.body, t.created_at,
-            s.last_seq - ${n} + t.ord, NULLIF(t.reply_to, 0)
+            s.last_seq - ${n} + t.ord, NULLIF(t.reply_to, 0), to_tsvector('simple', t.words)
           FROM t, s ORDER BY t.ord
           ON CONFLICT (sender_id, client_id) DO NOTHING
           RETURNING id, seq, conversation_id
@@ -202,8 +206,8 @@ export function pgMessages(sql: Sql): MessageStore {
             COALESCE(edited_at, created_at)
           FROM messages WHERE id = ${messageId}`;
         const seq = await nextSeq(tx);
-        await tx`UPDATE messages SET body = ${text}, edited_at = ${at}, seq = ${seq}
-          WHERE id = ${messageId}`;
+        await tx`UPDATE messages SET body = ${text}, edited_at = ${at}, seq = ${seq},
+          search = to_tsvector('simple', ${searchText(text)}) WHERE id = ${messageId}`;
         return true;
       });
       return done === "unchanged" ? "deleted" : done;
@@ -215,7 +219,7 @@ export function pgMessages(sql: Sql): MessageStore {
         await tx`DELETE FROM reactions WHERE message_id = ${messageId}`;
         const seq = await nextSeq(tx);
         await tx`UPDATE messages SET body = '', edited_at = NULL, deleted_at = ${at},
-          seq = ${seq} WHERE id = ${messageId}`;
+          seq = ${seq}, search = NULL WHERE id = ${messageId}`;
         return true;
       });
       if (done !== "unchanged") return done;

@@ -2,9 +2,12 @@
 // versions are its own (the SQLite file has its own history); version 1 is the schema that
 // SQLite reached in its versions 1–3, version 2 its version 4 (rooms). Identities are BY DEFAULT so that a copy of a SQLite
 // database (deno task migrate-to-postgres) keeps its ids.
-import type { Migration } from "../sqlite/migrations.ts";
+import type postgres from "postgres";
+import type { Migration as SqlMigration } from "../sqlite/migrations.ts";
+import { indexAll } from "./search.ts";
 
-export type { Migration };
+/** A step of the schema; `then` runs in its transaction after its SQL (what SQL cannot do). */
+export type Migration = SqlMigration & { then?: (tx: postgres.TransactionSql) => Promise<unknown> };
 
 export const PG_MIGRATIONS: readonly Migration[] = [
   {
@@ -171,5 +174,17 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE read_positions ADD COLUMN seq bigint;
       CREATE INDEX read_positions_by_seq ON read_positions(seq) WHERE seq IS NOT NULL;
     `,
+  },
+  {
+    version: 6,
+    name: "search",
+    sql: `
+      -- Each message's words as lib/search_text.ts normalises them; NULL once deleted.
+      ALTER TABLE messages ADD COLUMN search tsvector;
+      CREATE INDEX messages_search ON messages USING gin (search);
+      -- from: in a search, newest first.
+      CREATE INDEX messages_by_sender ON messages(sender_id, id);
+    `,
+    then: indexAll, // the words of the messages already there
   },
 ];

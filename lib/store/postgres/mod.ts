@@ -7,6 +7,7 @@ import { connect, migrate, type PgOptions } from "./db.ts";
 import { pgFriends } from "./friends.ts";
 import { pgMessages } from "./messages.ts";
 import { pgReads } from "./reads.ts";
+import { pgSearch } from "./search.ts";
 import { pgRooms } from "./rooms.ts";
 import { pgSessions } from "./sessions.ts";
 import { pgUsers } from "./users.ts";
@@ -29,6 +30,7 @@ export async function openPostgresStore(url: string, options: PgOptions = {}): P
     rooms: pgRooms(sql),
     messages: pgMessages(sql),
     reads: pgReads(sql),
+    search: pgSearch(sql),
     ping: async () => {
       try {
         return (await sql`SELECT 1 AS ok`)[0].ok === 1;

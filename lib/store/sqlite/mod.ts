@@ -9,6 +9,7 @@ import { sqliteFriends } from "./friends.ts";
 import { sqliteMessages } from "./messages.ts";
 import { sqliteReads } from "./reads.ts";
 import { sqliteRooms } from "./rooms.ts";
+import { sqliteSearch } from "./search.ts";
 import { sqliteSessions } from "./sessions.ts";
 import { sqliteUsers } from "./users.ts";
 
@@ -41,6 +42,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     rooms: sqliteRooms(db),
     messages: sqliteMessages(db),
     reads: sqliteReads(db),
+    search: sqliteSearch(db),
     ping: () => {
       try {
         return Promise.resolve((ping.get() as { ok: number }).ok === 1);
