@@ -1,5 +1,7 @@
 // The store contract on PostgreSQL: a fresh database per test on a throwaway server.
 import { openPostgresStore } from "../../lib/store/postgres/mod.ts";
+import { connect, migrate } from "../../lib/store/postgres/db.ts";
+import { PG_MIGRATIONS } from "../../lib/store/postgres/migrations.ts";
 import { requireServers, testPostgres } from "../helpers/postgres.ts";
 import assert from "node:assert/strict";
 import { LOBBY_ID } from "../../lib/wire.ts";
@@ -65,6 +67,31 @@ Deno.test({
       assert.deepEqual(seen, all.map((row) => row.id), "the reader saw every message, in order");
     } finally {
       await Promise.all([a, b, reading].map((store) => store.close()));
+    }
+  },
+});
+
+Deno.test({
+  name: "postgres store: migrating a database from before search indexes its messages",
+  ignore: !server,
+  async fn() {
+    await using database = await server!.freshDatabase();
+    const sql = connect(database.url, { poolSize: 1 });
+    try {
+      await migrate(sql, PG_MIGRATIONS.filter((m) => m.version <= 5));
+      await sql`INSERT INTO users (id, username, password_hash, created_at) VALUES (1, 'alice', 'h', 1)`;
+      await sql`INSERT INTO messages (id, conversation_id, sender_id, client_id, body, created_at, seq, deleted_at)
+        VALUES (1, 1, 1, 'c1', 'Crème brûlée tonight', 6, 1, NULL), (2, 1, 1, 'c2', '', 7, 2, 9),
+               (3, 1, 1, 'c3', 'creme again', 8, 3, NULL)`;
+      await migrate(sql);
+      const found = async (query: string) =>
+        (await sql<{ id: number }[]>`SELECT id FROM messages WHERE search @@ ${query}::tsquery
+          ORDER BY id`).map((row) => Number(row.id));
+      assert.deepEqual(await found("'creme'"), [1, 3]);
+      assert.deepEqual(await found("'brul':*"), [1]);
+      assert.deepEqual(await found("'again'"), [3]);
+    } finally {
+      await sql.end();
     }
   },
 });

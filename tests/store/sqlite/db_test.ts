@@ -213,3 +213,23 @@ Deno.test("the server's store checkpoints its log on a worker, so the log restar
   assert.ok(frames <= 10, `the log restarted (${frames} frames)`);
   assert.deepEqual(errors, []);
 });
+
+Deno.test("migrating a database from before search indexes its messages, not the deleted ones", async () => {
+  const path = await tempPath();
+  const before = openDatabase(path, MIGRATIONS.filter((m) => m.version <= 7));
+  before.exec(`
+    INSERT INTO users (id, username, password_hash, created_at) VALUES (1, 'alice', 'h', 1);
+    INSERT INTO messages (id, conversation_id, sender_id, client_id, body, created_at, seq, deleted_at)
+      VALUES (1, 1, 1, 'c1', 'Crème brûlée tonight', 6, 1, NULL), (2, 1, 1, 'c2', '', 7, 2, 9),
+             (3, 1, 1, 'c3', 'creme again', 8, 3, NULL);
+  `);
+  before.close();
+  const db = openDatabase(path);
+  const found = (match: string) =>
+    db.prepare("SELECT rowid AS id FROM message_search WHERE message_search MATCH ? ORDER BY rowid")
+      .all(match).map((row) => row.id);
+  assert.deepEqual(found('"creme"'), [1, 3]);
+  assert.deepEqual(found('"brul"*'), [1]);
+  assert.equal(db.prepare("SELECT COUNT(*) AS n FROM message_search_docsize").get()!.n, 2);
+  db.close();
+});
