@@ -268,6 +268,31 @@ export function createMessages(deps: {
       const rows = await store.messages.history(user.id, conversationId, beforeId, limit);
       return rows.map(toMessageView);
     },
+
+    /** A page of a conversation's history after `afterId`, oldest first. */
+    async newer(user: User, conversationId: number, afterId: number, limit: number) {
+      await conversations.find(user, conversationId);
+      const rows = await store.messages.newer(user.id, conversationId, afterId, limit + 1);
+      return { messages: rows.slice(0, limit).map(toMessageView), hasNewer: rows.length > limit };
+    },
+
+    /**
+     * The page around a message (a search result, a reply's original): it, up to half a page
+     * before and after, oldest first, and whether there is more on either side.
+     */
+    async around(user: User, conversationId: number, messageId: number, limit: number) {
+      await conversations.find(user, conversationId);
+      const half = Math.max(1, Math.floor(limit / 2));
+      const [before, after] = await Promise.all([
+        store.messages.history(user.id, conversationId, messageId + 1, half + 1),
+        store.messages.newer(user.id, conversationId, messageId, half + 1),
+      ]);
+      return {
+        messages: [...before.slice(-half), ...after.slice(0, half)].map(toMessageView),
+        hasMore: before.length > half,
+        hasNewer: after.length > half,
+      };
+    },
   };
 }
 

@@ -10,9 +10,14 @@ import { HISTORY_PAGE } from "../lib/wire.ts";
 import { normalizeUsername } from "../lib/usernames.ts";
 
 const MAX_PAGE = 100;
+const messageId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const historyQuery = z.object({
-  before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  before: messageId.optional(),
+  after: messageId.optional(),
+  around: messageId.optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(HISTORY_PAGE),
+}).refine((q) => [q.before, q.after, q.around].filter((x) => x !== undefined).length <= 1, {
+  error: "Ask for one of before, after and around.",
 });
 const positiveId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const openDirect = z.object({ with: z.string({ error: "Name a friend." }).min(1).max(256) });
@@ -27,6 +32,12 @@ export function conversationApiRoutes(
       const id = positiveId.safeParse(c.req.param("id"));
       if (!id.success) throw new AppError(404, "not_found", "No such conversation.");
       const query = parseInput(historyQuery, c.req.query());
+      if (query.after !== undefined) {
+        return c.json(await messages.newer(me, id.data, query.after, query.limit));
+      }
+      if (query.around !== undefined) {
+        return c.json(await messages.around(me, id.data, query.around, query.limit));
+      }
       const page = await messages.history(
         me,
         id.data,

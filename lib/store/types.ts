@@ -302,6 +302,13 @@ export type MessageStore = {
     beforeId: number,
     limit: number,
   ): Promise<MessageRow[]>;
+  /** Up to `limit` messages with id above `afterId`, oldest first, hidden as history hides. */
+  newer(
+    readerId: number,
+    conversationId: number,
+    afterId: number,
+    limit: number,
+  ): Promise<MessageRow[]>;
   /**
    * Up to `limit` messages with seq above `afterSeq` in the conversations the reader is in now,
    * by seq: a room's only while they are a member. A message edited or deleted since is among

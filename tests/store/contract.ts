@@ -603,6 +603,25 @@ export function storeContract(
     assert.equal(await store.messages.maxId(), newest[1].id);
   });
 
+  it("history pages forwards by id from any message, oldest first, hiding as history does", async (store) => {
+    const [alice, bob] = await people(store, "alice", "bob");
+    const ids = [];
+    for (let i = 1; i <= 5; i++) {
+      ids.push((await say(store, i === 4 ? bob : alice, LOBBY_ID, `m${i}`)).message.id);
+    }
+    assert.deepEqual(texts(await store.messages.newer(alice.id, LOBBY_ID, ids[1], 2)), [
+      "m3",
+      "m4",
+    ]);
+    assert.deepEqual(texts(await store.messages.newer(alice.id, LOBBY_ID, ids[3], 2)), ["m5"]);
+    assert.deepEqual(await store.messages.newer(alice.id, LOBBY_ID, ids[4], 2), []);
+    await store.blocks.block(alice.id, bob.id, 9);
+    assert.deepEqual(texts(await store.messages.newer(alice.id, LOBBY_ID, ids[1], 2)), [
+      "m3",
+      "m5",
+    ]);
+  });
+
   // ---- reads ----
   it("a read position only moves forward", async (store) => {
     const [alice] = await people(store, "alice");

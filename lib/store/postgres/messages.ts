@@ -182,6 +182,12 @@ export function pgMessages(sql: Sql): MessageStore {
         AND ${notBlocked(sql, readerId)} ORDER BY m.id DESC LIMIT ${limit}) AS page ORDER BY id`;
       return withReactions(readerId, rows.map(toMessage));
     },
+    newer: async (readerId, conversationId, afterId, limit) => {
+      const rows = await sql<MessageRecord[]>`SELECT ${columns}, ${mentioned(sql, readerId)}
+        FROM ${from} WHERE m.conversation_id = ${conversationId} AND m.id > ${afterId}
+        AND ${notBlocked(sql, readerId)} ORDER BY m.id LIMIT ${limit}`;
+      return withReactions(readerId, rows.map(toMessage));
+    },
     after: async (readerId, afterSeq, limit) => {
       const rows = await sql<MessageRecord[]>`SELECT ${columns}, ${mentioned(sql, readerId)}
         FROM ${from} JOIN conversations c ON c.id = m.conversation_id

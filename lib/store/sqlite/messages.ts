@@ -44,6 +44,11 @@ export function sqliteMessages(db: Db): MessageStore {
        WHERE m.conversation_id = :conversation AND m.id < :before AND ${NOT_BLOCKED}
        ORDER BY m.id DESC LIMIT :limit) ORDER BY id`,
     ),
+    newer: db.prepare(
+      `SELECT ${MESSAGE_COLUMNS}, ${MENTIONED} ${FROM_MESSAGES}
+       WHERE m.conversation_id = :conversation AND m.id > :after AND ${NOT_BLOCKED}
+       ORDER BY m.id LIMIT :limit`,
+    ),
     after: db.prepare(
       `SELECT ${MESSAGE_COLUMNS}, ${MENTIONED} ${FROM_MESSAGES} JOIN conversations c ON c.id = m.conversation_id
        WHERE m.seq > :after AND ${MEMBER_OF} AND ${NOT_BLOCKED} ORDER BY m.seq LIMIT :limit`,
@@ -203,6 +208,18 @@ export function sqliteMessages(db: Db): MessageStore {
             reader: readerId,
             conversation: conversationId,
             before: beforeId,
+            limit,
+          }) as MessageRecord[]).map(toMessage),
+        ),
+      ),
+    newer: (readerId, conversationId, afterId, limit) =>
+      Promise.resolve(
+        withReactions(
+          readerId,
+          (sql.newer.all({
+            reader: readerId,
+            conversation: conversationId,
+            after: afterId,
             limit,
           }) as MessageRecord[]).map(toMessage),
         ),
