@@ -4,6 +4,7 @@ import { Composer } from "../components/conversation/Composer.tsx";
 import { FailedBar } from "../components/conversation/FailedBar.tsx";
 import { ProfileCard } from "../components/conversation/ProfileCard.tsx";
 import { QuickSwitcher } from "../components/conversation/QuickSwitcher.tsx";
+import { SearchDialog } from "../components/conversation/SearchDialog.tsx";
 import { EditHistoryDialog } from "../components/conversation/EditHistoryDialog.tsx";
 import { ShortcutsDialog } from "../components/conversation/ShortcutsDialog.tsx";
 import { MessageLog } from "../components/conversation/MessageLog.tsx";
@@ -78,6 +79,15 @@ function ConversationPane(props: ConversationPart & { title: string }) {
         </button>
         <h1>{direct ? `@ ${title}` : `# ${title}`}</h1>
         {room && <RoomHeader store={store} roomId={activeId} room={room} />}
+        <button
+          type="button"
+          class="search-open"
+          aria-haspopup="dialog"
+          aria-keyshortcuts="/"
+          onClick={() => (store.dialog.value = "search")}
+        >
+          Search <kbd aria-hidden="true">/</kbd>
+        </button>
       </header>
       <div class="notice-region" role="status">
         {mounted && store.notice.value && (
@@ -116,6 +126,7 @@ function ConversationPane(props: ConversationPart & { title: string }) {
         <EditHistoryDialog message={store.historyOf.value} onClose={closeDialog} />
       )}
       {store.dialog.value === "switcher" && <QuickSwitcher store={store} onClose={closeDialog} />}
+      {store.dialog.value === "search" && <SearchDialog store={store} onClose={closeDialog} />}
       <FailedBar store={store} pending={pending} />
       <TypingLine store={store} conversationId={activeId} />
       <Composer store={store} conversationId={activeId} title={title} />

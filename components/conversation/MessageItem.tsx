@@ -40,6 +40,8 @@ export function MessageItem(
     onName?: (user: UserView, from: HTMLElement) => void;
     /** When the other member of a direct conversation read it (the last of yours they read). */
     seenAt?: number;
+    /** It was just opened at (a search result, a quote's original). */
+    found?: boolean;
   },
 ) {
   const { message, grouped } = props;
@@ -65,7 +67,7 @@ export function MessageItem(
     <li
       class={`message ${props.mine ? "mine" : "theirs"}${grouped ? " grouped" : ""}${
         message.mentioned && !message.deleted ? " mentioned" : ""
-      }`}
+      }${props.found ? " found" : ""}`}
       data-id={message.id}
       title={grouped ? stamp : undefined}
       tabIndex={-1}

@@ -17,6 +17,8 @@ export function MessageList(
     readBefore: number | null;
     /** In a direct conversation, how far the other member has read it (a read receipt). */
     seen?: SeenView;
+    /** The message just opened at (a search result, a quote's original): it stands out. */
+    foundId?: number | null;
     /** The reader runs the room (owner or admin): they may delete anyone's message. */
     moderates?: boolean;
     /** The message being edited, and what editing and deleting do. */
@@ -71,6 +73,7 @@ export function MessageList(
           onHistory={props.onHistory && (() => props.onHistory!(message))}
           onName={props.onName}
           seenAt={message.id === seenId ? props.seen!.at : undefined}
+          found={message.id === props.foundId}
         />,
       ])}
       {props.pending.map((p) => <PendingItem key={p.clientId} pending={p} />)}

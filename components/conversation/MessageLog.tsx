@@ -13,6 +13,7 @@ import { UnreadBar } from "./UnreadBar.tsx";
 
 const NEAR_BOTTOM_PX = 80;
 const NEAR_TOP_PX = 40;
+const FOUND_MS = 4_000; // how long a message opened at stands out
 
 const nearBottom = (el: HTMLElement) =>
   el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
@@ -37,11 +38,17 @@ export function MessageLog(
   const [seenUpTo, setSeenUpTo] = useState(messages.at(-1)?.id ?? 0);
   const heightBeforeOlder = useRef<number | null>(null);
   const [loadingOlder, setLoadingOlder] = useState(false);
+  const [loadingNewer, setLoadingNewer] = useState(false);
   const lastId = messages.at(-1)?.id ?? 0;
   const hasMore = store.hasMore.value.get(store.activeId.value);
   const loaded = store.messages.value.has(store.activeId.value);
   const failed = store.historyError.value?.conversationId === store.activeId.value;
   const unread = props.conversation?.unread ?? 0;
+  const held = store.held.value.has(store.activeId.value); // the newest are not loaded
+  const found = store.found.value?.conversationId === store.activeId.value
+    ? store.found.value.messageId
+    : null;
+  const heightBeforeNewer = useRef<number | null>(null);
   const unseen = messages.filter((m) => m.id > seenUpTo && m.sender.id !== meId).length;
   // Read where the reader is before this render reaches the DOM: a scroll whose event the
   // browser has not dispatched yet still counts, so a message arriving in that gap does not
@@ -69,6 +76,7 @@ export function MessageLog(
   }
 
   function land(el: HTMLElement) {
+    if (found) return; // the found message's effect places it
     if (toDivider(el)) return;
     if (unread > 0 && hasMore) el.scrollTop = 0; // the first unread is further back
     else el.scrollTop = el.scrollHeight;
@@ -83,6 +91,8 @@ export function MessageLog(
     if (!landed.current) {
       landed.current = true;
       land(el);
+    } else if (heightBeforeNewer.current !== null) {
+      heightBeforeNewer.current = null; // newer history below: the reader stays where they are
     } else if (heightBeforeOlder.current !== null) {
       el.scrollTop += el.scrollHeight - heightBeforeOlder.current; // older history: keep the reader's place
       heightBeforeOlder.current = null;
@@ -91,6 +101,19 @@ export function MessageLog(
     }
     noteWhere(el);
   }, [loaded, readBefore, lastId, messages.length, props.pending.length]);
+
+  // Opened at a message (a search result, a quote's original): it comes into view, focused.
+  useLayoutEffect(() => {
+    if (found === null || !loaded) return;
+    const item = log.current?.querySelector<HTMLElement>(`.message[data-id="${found}"]`);
+    if (!item) return;
+    item.scrollIntoView({ block: "center" });
+    item.focus({ preventScroll: true });
+    stick.current = false;
+    landed.current = true;
+    const shown = store.found.value;
+    setTimeout(() => store.found.value === shown && (store.found.value = null), FOUND_MS);
+  }, [found, loaded, messages.length]);
 
   // Unread again after all was read (new messages while scrolled up): the divider moves there.
   const wasUnread = useRef(unread > 0);
@@ -105,6 +128,15 @@ export function MessageLog(
     stick.current = nearBottom(el);
     noteWhere(el);
     if (el.scrollTop < NEAR_TOP_PX && hasMore && heightBeforeOlder.current === null) await older();
+    else if (held && nearBottom(el) && heightBeforeNewer.current === null) await newer();
+  }
+
+  async function newer() {
+    heightBeforeNewer.current = log.current?.scrollHeight ?? 0;
+    stick.current = false;
+    setLoadingNewer(true);
+    if (!(await store.loadNewer())) heightBeforeNewer.current = null;
+    setLoadingNewer(false);
   }
 
   async function older(): Promise<boolean> {
@@ -116,7 +148,8 @@ export function MessageLog(
     return loadedSome;
   }
 
-  function jumpToNewest() {
+  async function jumpToNewest() {
+    if (held) await store.jumpToLatest();
     const el = log.current!;
     el.scrollTop = el.scrollHeight;
     stick.current = true;
@@ -170,6 +203,7 @@ export function MessageLog(
           meName={store.me.value?.username}
           readBefore={readBefore}
           seen={props.conversation?.seen}
+          foundId={found}
           moderates={canManage(props.conversation?.room?.role)}
           editingId={store.editing.value}
           blockedIds={new Set(store.snapshot.value?.blocked.map((u) => u.id) ?? [])}
@@ -197,36 +231,28 @@ export function MessageLog(
               store.replyingTo.value = message;
               document.getElementById("composer-input")?.focus();
             },
-            quote: (id) => void showMessage(store, id),
+            quote: (id) => void store.showMessage(store.activeId.value, id),
           }}
           onName={(user, from) => store.showProfile(user, from)}
         />
+        {held && (loadingNewer
+          ? <p class="muted older" role="status">Loading newer messages…</p>
+          : (
+            <button type="button" class="older" onClick={newer}>
+              Load newer messages
+            </button>
+          ))}
       </div>
-      {unseen > 0 && !store.atBottom.value && (
+      {held && (
+        <button type="button" class="new-messages" onClick={jumpToNewest}>
+          Jump to the newest messages ↓
+        </button>
+      )}
+      {!held && unseen > 0 && !store.atBottom.value && (
         <button type="button" class="new-messages" onClick={jumpToNewest}>
           {unseen === 1 ? "1 new message" : `${unseen} new messages`} ↓
         </button>
       )}
     </>
   );
-}
-
-/**
- * Brings a message into view and focus, loading older pages of history until it is there (a
- * reply's original may be far back); at most 20 pages.
- */
-async function showMessage(store: ChatStore, id: number) {
-  for (let pages = 0; pages <= 20; pages++) {
-    const item = document.querySelector<HTMLElement>(`.message[data-id="${id}"]`);
-    if (item) {
-      item.scrollIntoView({ block: "center" });
-      item.focus({ preventScroll: true });
-      return;
-    }
-    if (!(await store.loadOlder())) {
-      store.notice.value = "That message is no longer there.";
-      return;
-    }
-    await new Promise((done) => requestAnimationFrame(done)); // the page shows before we look
-  }
 }

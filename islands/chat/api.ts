@@ -45,6 +45,27 @@ export const openDirect = (username: string) =>
       result,
     ) => (result.ok ? { ok: true as const, value: result.value.conversation } : result));
 
+/** The page around a message: it, and up to half a page on each side. */
+export const historyAround = (conversationId: number, messageId: number) =>
+  call<HistoryPage & { hasNewer: boolean }>(
+    "GET",
+    `/api/conversations/${conversationId}/messages?limit=${HISTORY_PAGE}&around=${messageId}`,
+  );
+
+/** The page just after message `after`. */
+export const historyAfter = (conversationId: number, after: number) =>
+  call<{ messages: MessageView[]; hasNewer: boolean }>(
+    "GET",
+    `/api/conversations/${conversationId}/messages?limit=${HISTORY_PAGE}&after=${after}`,
+  );
+
+/** What a search finds, newest first; `before`: the page after the one ending at that id. */
+export const searchMessages = (q: string, before?: number) => {
+  const query = new URLSearchParams({ q, tz: String(new Date().getTimezoneOffset()) });
+  if (before) query.set("before", String(before));
+  return call<{ messages: MessageView[]; hasMore: boolean }>("GET", `/api/search?${query}`);
+};
+
 /** The newest page of a conversation, or the page just before message `before`. */
 export function historyPage(conversationId: number, before?: number) {
   const query = `limit=${HISTORY_PAGE}${before ? `&before=${before}` : ""}`;

@@ -6,6 +6,7 @@ export const SHORTCUTS: [keys: string, what: string][] = [
   ["?", "Show these shortcuts"],
   ["Alt+↑ / Alt+↓", "Previous / next conversation"],
   ["Alt+Shift+↑ / Alt+Shift+↓", "Previous / next unread conversation"],
+  ["/", "Search messages"],
   ["Ctrl+K / ⌘+K", "Go to a conversation by name"],
   ["↑ / ↓ in the messages", "Previous / next message, with its full date"],
   ["Home / End in the messages", "First / last message"],
@@ -37,6 +38,8 @@ export function shortcut(store: ChatStore, e: KeyboardEvent): boolean {
     move(store, e.key === "ArrowUp" ? -1 : 1, e.shiftKey);
   } else if (e.key === "?" && !typingInto(e.target)) {
     store.dialog.value = "shortcuts";
+  } else if (e.key === "/" && !e.ctrlKey && !e.metaKey && !e.altKey && !typingInto(e.target)) {
+    store.dialog.value = "search";
   } else return false;
   e.preventDefault();
   return true;

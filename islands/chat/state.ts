@@ -46,6 +46,7 @@ export type DialogName =
   | "edit_history"
   | "shortcuts"
   | "switcher"
+  | "search"
   | "new_room"
   | "browse_rooms"
   | "rename_room"
@@ -114,6 +115,14 @@ export function createChatState(now: () => number = Date.now) {
      * acknowledged ones too) that arrived meanwhile: the page may have been read before them.
      */
     firstLoads: new Map<number, MessageView[]>(),
+    /**
+     * Conversations whose loaded messages stop short of the newest (opened at a search
+     * result, further back): the live messages that arrived meanwhile, held until the loaded
+     * ones reach them, so that no gap opens between the two.
+     */
+    held: signal(new Map<number, MessageView[]>()),
+    /** The message just opened at (a search result, a reply's original): shown and focused. */
+    found: signal<{ conversationId: number; messageId: number } | null>(null),
     /** The last history load that failed, shown in its conversation until one succeeds. */
     historyError: signal<{ conversationId: number; message: string } | null>(null),
 
@@ -139,12 +148,41 @@ export function createChatState(now: () => number = Date.now) {
       });
     },
 
+    /** A window of history away from the newest (`newer`: there is more after it). */
+    showWindow(conversationId: number, list: MessageView[], more: boolean, newer: boolean) {
+      const { messages, hasMore, held } = state;
+      batch(() => {
+        messages.value = new Map(messages.value).set(conversationId, list);
+        hasMore.value = new Map(hasMore.value).set(conversationId, more);
+        held.value = newer
+          ? new Map(held.value).set(conversationId, [])
+          : without(held.value, conversationId);
+      });
+    },
+
+    /** A page after the loaded messages arrived; the last one lets the held ones in. */
+    appendNewer(conversationId: number, list: MessageView[], newer: boolean) {
+      const { messages, held } = state;
+      const waiting = held.value.get(conversationId) ?? [];
+      batch(() => {
+        messages.value = withMessages(
+          messages.value,
+          conversationId,
+          newer ? list : [...list, ...waiting],
+        );
+        if (!newer) held.value = without(held.value, conversationId);
+      });
+    },
+
     receive(message: MessageView) {
-      const { messages, pending, typing } = state;
+      const { messages, pending, typing, held } = state;
       if (!messages.value.has(message.conversationId)) {
         state.firstLoads.get(message.conversationId)?.push(message);
       }
-      messages.value = withLoadedMessage(messages.value, message);
+      const waiting = held.value.get(message.conversationId);
+      if (waiting) {
+        held.value = new Map(held.value).set(message.conversationId, [...waiting, message]);
+      } else messages.value = withLoadedMessage(messages.value, message);
       pending.value = withoutPending(pending.value, message.clientId);
       typing.value = stopTyping(typing.value, message.conversationId, message.sender.username);
     },
@@ -172,6 +210,7 @@ export function createChatState(now: () => number = Date.now) {
       case "resync":
         state.messages.value = new Map();
         state.hasMore.value = new Map();
+        state.held.value = new Map();
         return [{ type: "load_history", conversationId: state.activeId.value }];
       case "message":
         state.receive(frame.message);
@@ -321,4 +360,11 @@ export function ackedMessage(
   const { id, seq, conversationId, at, clientId } = ack;
   const message = { id, seq, conversationId, sender: me, text: sent.text.trim(), at, clientId };
   return sent.replyTo ? { ...message, replyTo: sent.replyTo } : message;
+}
+
+function without<V>(map: Map<number, V>, key: number): Map<number, V> {
+  if (!map.has(key)) return map;
+  const rest = new Map(map);
+  rest.delete(key);
+  return rest;
 }

@@ -8,6 +8,7 @@ import * as api from "./api.ts";
 import { friendOf, isStandIn, movePending, standInId, standInsOf } from "./direct.ts";
 import { forgetSaved, savedDrafts, saveDraft } from "./saved.ts";
 import { createOutbox } from "./outbox.ts";
+import { createSearch } from "./search.ts";
 import { type ChatSocket, createChatSocket } from "./socket.ts";
 import { createChatState, type Effect, failPending, stillSending } from "./state.ts";
 import { readToSend, unreadTotal } from "./unread.ts";
@@ -57,7 +58,9 @@ export function createChatStore() {
 
   /** Reads the open conversation up to its newest message, once the reader has seen it. */
   function markActiveRead(evenScrolledUp = false) {
-    if (!evenScrolledUp && !state.atBottom.value) return;
+    // Where the newest messages are not even loaded, only the reader's word reads them.
+    const away = !state.atBottom.value || state.held.value.has(state.activeId.value);
+    if (!evenScrolledUp && away) return;
     const read = readToSend(state.snapshot.value, state.activeId.value);
     if (read && document.visibilityState === "visible") transmit(read);
   }
@@ -66,6 +69,7 @@ export function createChatStore() {
   async function open(conversationId: number) {
     state.atBottom.value = false;
     if (state.activeId.value !== conversationId) state.replyingTo.value = null;
+    if (state.found.value?.conversationId !== conversationId) state.found.value = null;
     state.activeId.value = conversationId;
     state.drawerOpen.value = false;
     if (!isStandIn(conversationId)) {
@@ -160,6 +164,15 @@ export function createChatStore() {
     if (state.me.value) saveDraft(state.me.value.id, conversationId, text);
   }
 
+  /** Leaves a window further back for the newest messages. */
+  async function jumpToLatest() {
+    const id = state.activeId.value;
+    const page = await api.historyPage(id);
+    if (!page.ok) return void (state.notice.value = page.message);
+    state.showWindow(id, page.value.messages, page.value.hasMore, true);
+    state.appendNewer(id, [], false);
+  }
+
   return {
     ...state,
     loadHistory,
@@ -219,6 +232,7 @@ export function createChatStore() {
         ? { id: replying.id, sender: replying.sender, snippet: quoteOf(replying.text) }
         : undefined;
       state.replyingTo.value = null;
+      if (state.held.value.has(id)) void jumpToLatest(); // what is sent shows among the newest
       outbox.send(id, text, replyTo);
       const friend = state.unopened.value.get(id);
       if (friend) void settle(friend); // asked already, or refused: this message needs an answer
@@ -267,6 +281,39 @@ export function createChatStore() {
 
     /** Opens the direct conversation with a friend (the result says why it could not). */
     openDirect,
+
+    /** Searching messages (the search dialog). */
+    search: createSearch(),
+
+    /**
+     * Opens a conversation at one of its messages, with the messages around it loaded (a
+     * search result, a reply's original far back); the log shows and focuses it.
+     */
+    async showMessage(conversationId: number, messageId: number) {
+      const has = () => state.messages.value.get(conversationId)?.some((m) => m.id === messageId);
+      if (!has()) {
+        const page = await api.historyAround(conversationId, messageId);
+        if (!page.ok) return void (state.notice.value = page.message);
+        const { messages, hasMore, hasNewer } = page.value;
+        state.showWindow(conversationId, messages, hasMore, hasNewer);
+      }
+      if (!has()) return void (state.notice.value = "That message is no longer there.");
+      state.found.value = { conversationId, messageId };
+      await open(conversationId);
+    },
+
+    /** Loads the page after the newest loaded message, when the newest is not loaded yet. */
+    async loadNewer(): Promise<boolean> {
+      const id = state.activeId.value;
+      const list = state.messages.value.get(id);
+      if (!list?.length || !state.held.value.has(id)) return false;
+      const page = await api.historyAfter(id, list.at(-1)!.id);
+      if (!page.ok) return !(state.notice.value = page.message);
+      state.appendNewer(id, page.value.messages, page.value.hasNewer);
+      return true;
+    },
+
+    jumpToLatest,
 
     /** Loads the page before the oldest loaded message; false when there was none to load. */
     async loadOlder(): Promise<boolean> {
