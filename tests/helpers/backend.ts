@@ -3,7 +3,6 @@
 // to throwaway servers, and every test server then keeps its data there: the same tests, on
 // the other backend. A test about SQLite itself says so with `sqliteOnly`.
 import { connect } from "../../lib/store/postgres/db.ts";
-import { searchText } from "../../lib/search_text.ts";
 import { testPostgres } from "./postgres.ts";
 
 export const TEST_BACKEND: "sqlite" | "postgres" = Deno.env.get("TEST_POSTGRES_URL")
@@ -70,8 +69,6 @@ export async function openTestDatabase(
   }
   const { DatabaseSync } = await import("node:sqlite");
   const db = new DatabaseSync(server.databasePath);
-  // What the search triggers call on a change to a message's text (lib/store/sqlite/db.ts).
-  db.function("search_text", { deterministic: true }, (text) => searchText(String(text)));
   return {
     all: <T>(query: string, ...params: unknown[]) =>
       Promise.resolve(db.prepare(query).all(...params as never[]) as T[]),

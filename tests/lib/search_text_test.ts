@@ -2,7 +2,7 @@
 // syntax, and highlighting that cuts a text into parts without changing a character.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { highlight, parseQuery, searchText } from "../../lib/search_text.ts";
+import { highlight, parseQuery, searchText, searchTextOfAnyScript } from "../../lib/search_text.ts";
 
 Deno.test("a text's words are lower-cased and stripped of diacritics; punctuation separates", () => {
   assert.equal(searchText("Café, DÉJÀ-vu! naïve_2x"), "cafe deja vu naive 2x");
@@ -72,5 +72,14 @@ Deno.test("highlighting never adds, drops or reorders a character (property)", (
         assert.equal(parts.map((p) => p.text).join(""), text);
       },
     ),
+  );
+});
+
+Deno.test("ASCII text is indexed as the general rule would index it (property)", () => {
+  fc.assert(
+    fc.property(fc.string({ unit: "binary-ascii", maxLength: 120 }), (text) => {
+      assert.equal(searchText(text), searchTextOfAnyScript(text));
+    }),
+    { numRuns: 2000 },
   );
 });

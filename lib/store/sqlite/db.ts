@@ -1,6 +1,5 @@
 // Opens the embedded SQLite database and brings its schema up to date.
 import { DatabaseSync } from "node:sqlite";
-import { searchText } from "../../search_text.ts";
 import { schemaTooNew } from "../schema.ts";
 import { type Migration, MIGRATIONS } from "./migrations.ts";
 
@@ -22,9 +21,6 @@ export function openDatabase(
     db.exec("PRAGMA synchronous = NORMAL"); // with WAL: durable across app crashes, fast commits
     db.exec("PRAGMA foreign_keys = ON");
     db.exec("PRAGMA secure_delete = ON"); // a deleted message's text is overwritten, not left in free pages
-    // What the search index holds of a text (lib/search_text.ts), for SQL: the migration
-    // that builds the index, and every write to it.
-    db.function("search_text", { deterministic: true }, (text) => searchText(String(text)));
     migrate(db, migrations);
     return db;
   } catch (error) {

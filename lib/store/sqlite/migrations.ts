@@ -212,34 +212,26 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 8,
     name: "search",
     sql: `
-      -- Each message's words as lib/search_text.ts normalises them (search_text, a function the
-      -- connection defines), by message id. External content (messages): the words are not
-      -- stored twice; a change tells the index the old words to take out, which secure-delete
-      -- removes at once (a contentless index could only mark them deleted, keeping them).
+      -- Each message's words as lib/search_text.ts normalises them, by message id. It holds
+      -- its own copy of the words: taking a message out needs no more than its id, and
+      -- secure-delete takes a deleted or edited message's old words out of the file at once.
       CREATE VIRTUAL TABLE message_search USING fts5(
-        body, content = 'messages', content_rowid = 'id',
-        tokenize = 'unicode61 remove_diacritics 0'
+        words, tokenize = 'unicode61 remove_diacritics 0'
       );
       INSERT INTO message_search (message_search, rank) VALUES ('secure-delete', 1);
-      INSERT INTO message_search (rowid, body)
-        SELECT id, search_text(body) FROM messages WHERE deleted_at IS NULL;
-      -- Kept in step in the same transaction by every write, whatever makes it (a deleted
-      -- room's messages go by cascade). Never DELETE from message_search: it would take out
-      -- the words of the text as it is now, not as it was indexed.
-      CREATE TRIGGER message_search_insert AFTER INSERT ON messages
-      WHEN new.deleted_at IS NULL BEGIN
-        INSERT INTO message_search (rowid, body) VALUES (new.id, search_text(new.body));
+      -- Messages changed since the index last saw them (lib/store/sqlite/indexer.ts): queued
+      -- in the change's own transaction by every write, whatever makes it (a deleted room's
+      -- messages go by cascade); the index catches up off the server's thread.
+      CREATE TABLE search_queue (message_id INTEGER PRIMARY KEY) STRICT;
+      INSERT INTO search_queue (message_id) SELECT id FROM messages;
+      CREATE TRIGGER search_queue_insert AFTER INSERT ON messages BEGIN
+        INSERT OR IGNORE INTO search_queue (message_id) VALUES (new.id);
       END;
-      CREATE TRIGGER message_search_update AFTER UPDATE OF body, deleted_at ON messages BEGIN
-        INSERT INTO message_search (message_search, rowid, body)
-          SELECT 'delete', old.id, search_text(old.body) WHERE old.deleted_at IS NULL;
-        INSERT INTO message_search (rowid, body)
-          SELECT new.id, search_text(new.body) WHERE new.deleted_at IS NULL;
+      CREATE TRIGGER search_queue_update AFTER UPDATE OF body, deleted_at ON messages BEGIN
+        INSERT OR IGNORE INTO search_queue (message_id) VALUES (new.id);
       END;
-      CREATE TRIGGER message_search_delete AFTER DELETE ON messages
-      WHEN old.deleted_at IS NULL BEGIN
-        INSERT INTO message_search (message_search, rowid, body)
-          VALUES ('delete', old.id, search_text(old.body));
+      CREATE TRIGGER search_queue_delete AFTER DELETE ON messages BEGIN
+        INSERT OR IGNORE INTO search_queue (message_id) VALUES (old.id);
       END;
       -- from: in a search, newest first.
       CREATE INDEX messages_by_sender ON messages(sender_id, id);

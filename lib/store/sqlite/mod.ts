@@ -9,6 +9,7 @@ import { sqliteFriends } from "./friends.ts";
 import { sqliteMessages } from "./messages.ts";
 import { sqliteReads } from "./reads.ts";
 import { sqliteRooms } from "./rooms.ts";
+import { indexAllQueued } from "./indexer.ts";
 import { sqliteSearch } from "./search.ts";
 import { sqliteSessions } from "./sessions.ts";
 import { sqliteUsers } from "./users.ts";
@@ -56,7 +57,12 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     },
     close: async () => {
       await checkpointer?.stop();
-      if (db.isOpen) db.close();
+      if (!db.isOpen) return;
+      try {
+        indexAllQueued(db); // deleted words leave the index before the file is left alone
+      } finally {
+        db.close();
+      }
     },
   };
 }

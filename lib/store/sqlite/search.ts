@@ -1,10 +1,12 @@
 // Search over the FTS5 index `message_search` (migration 8: each message's words as
-// lib/search_text.ts normalises them, kept in step by triggers on messages). The index finds the words,
-// newest id first; the join keeps what the reader may see.
+// lib/search_text.ts normalises them, kept in step by indexer.ts). A search first indexes what
+// is still queued, so it finds every message as it is now; the index finds the words, newest
+// id first, and the join keeps what the reader may see.
 import type { SQLInputValue, StatementSync } from "node:sqlite";
 import type { Phrase } from "../../search_text.ts";
 import type { SearchFilter, SearchStore } from "../types.ts";
 import { type Db, transaction } from "./db.ts";
+import { indexAllQueued } from "./indexer.ts";
 import {
   MEMBER_OF,
   MESSAGE_COLUMNS,
@@ -30,12 +32,12 @@ export function sqliteSearch(db: Db): SearchStore {
     if (!statement) statements.set(sql, statement = db.prepare(sql));
     return statement;
   };
-  // One row per message indexed (the table itself would count every message: its content).
-  const count = db.prepare("SELECT COUNT(*) AS n FROM message_search_docsize");
+  const count = db.prepare("SELECT COUNT(*) AS n FROM message_search");
 
   return rejectingPart<SearchStore>({
     search(readerId, filter: SearchFilter, limit) {
       const words = filter.phrases.length > 0;
+      if (words) indexAllQueued(db);
       const id = words ? "s.rowid" : "m.id";
       const params: Record<string, SQLInputValue> = { reader: readerId, limit };
       const where = ["m.deleted_at IS NULL", MEMBER_OF, UNBLOCKED];
@@ -65,14 +67,13 @@ export function sqliteSearch(db: Db): SearchStore {
       return Promise.resolve(rows.map(toMessage));
     },
     reindex() {
-      const n = transaction(db, () => {
-        db.exec("INSERT INTO message_search (message_search) VALUES ('delete-all')");
-        db.exec(`INSERT INTO message_search (rowid, body)
-          SELECT id, search_text(body) FROM messages WHERE deleted_at IS NULL`);
-        db.exec("INSERT INTO message_search (message_search) VALUES ('optimize')");
-        return (count.get() as { n: number }).n;
+      transaction(db, () => {
+        db.exec("DELETE FROM message_search");
+        db.exec("INSERT OR IGNORE INTO search_queue (message_id) SELECT id FROM messages");
       });
-      return Promise.resolve(n);
+      indexAllQueued(db);
+      db.exec("INSERT INTO message_search (message_search) VALUES ('optimize')");
+      return Promise.resolve((count.get() as { n: number }).n);
     },
   });
 }
