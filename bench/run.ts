@@ -788,6 +788,25 @@ try {
   if (CLUSTER) {
     report.cluster = await cluster();
   }
+  // The store's search over a seeded history, in a process of its own (bench/search.ts): only
+  // when named, as its seeding takes minutes.
+  if (ONLY?.includes("search")) {
+    console.error("search: seeding a history, then timing searches (bench/search.ts)");
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-all",
+        `${BENCH}/search.ts`,
+        ...(QUICK ? ["--quick"] : []),
+        ...(ON_POSTGRES ? ["--backend=postgres"] : []),
+      ],
+      cwd: APP_DIR,
+      stdout: "piped",
+      stderr: "inherit",
+    }).output();
+    if (!output.success) throw new Error("bench/search.ts failed");
+    report.search = JSON.parse(new TextDecoder().decode(output.stdout).trim().split("\n").at(-1)!);
+  }
 } finally {
   await before?.remove();
 }
@@ -961,6 +980,29 @@ function printTable(r: Record<string, unknown>) {
         ...ratios.map((name) => fmt(c[name][field])),
       ]),
     ]);
+  }
+  const search = r.search as Record<string, unknown> | undefined;
+  if (search) {
+    const q = search.queries as Record<string, Record<string, number>>;
+    console.log(
+      `\nsearch (${search.backend}, ${Number(search.messages).toLocaleString("en")} messages)`,
+    );
+    printRows([
+      ["query", "p50_ms", "p99_ms", "results"],
+      ...Object.entries(q).map(([name, v]) => [
+        name,
+        fmt(v.p50_ms),
+        fmt(v.p99_ms),
+        fmt(v.results_per_search),
+      ]),
+    ]);
+    console.log(
+      `index ${search.index_mib} MiB of ${search.database_mib} MiB (${
+        fmt(Number(search.index_share) * 100)
+      } %); inserts/s with it ÷ without: ${fmt(search.insert_ratio)}; indexed/s: ${
+        fmt(search.indexed_per_s)
+      }`,
+    );
   }
   const m = r.machine as Record<string, unknown>;
   console.log(

@@ -10,6 +10,7 @@
 //   catching up (the server's worker thread) takes.
 import { parseQuery } from "../lib/search_text.ts";
 import { openPostgresStore } from "../lib/store/postgres/mod.ts";
+import { indexAllQueued } from "../lib/store/sqlite/indexer.ts";
 import { openSqliteStore } from "../lib/store/sqlite/mod.ts";
 import type { SearchFilter, Store, User } from "../lib/store/types.ts";
 import { LOBBY_ID } from "../lib/wire.ts";
@@ -52,9 +53,16 @@ function text(i: number): string {
   return words.join(" ");
 }
 
-async function openFresh(): Promise<
-  { store: Store; size: () => Promise<Sizes>; close(): Promise<void>; dropIndex(): Promise<void> }
-> {
+type Fresh = {
+  store: Store;
+  size: () => Promise<Sizes>;
+  close(): Promise<void>;
+  dropIndex(): Promise<void>;
+  /** Indexes what is queued (SQLite; on PostgreSQL every write indexes). */
+  catchUp(): Promise<void>;
+};
+
+async function openFresh(): Promise<Fresh> {
   if (ON_POSTGRES) {
     const { testPostgres } = await import("../tests/helpers/postgres.ts");
     const server = (await testPostgres())!;
@@ -74,6 +82,7 @@ async function openFresh(): Promise<
       dropIndex: async () => {
         await sql`DROP INDEX messages_search`;
       },
+      catchUp: () => Promise.resolve(),
       async close() {
         await sql.end();
         await store.close();
@@ -99,6 +108,12 @@ async function openFresh(): Promise<
       } finally {
         db.close();
       }
+    },
+    catchUp: () => {
+      const db = new DatabaseSync(path);
+      indexAllQueued(db);
+      db.close();
+      return Promise.resolve();
     },
     dropIndex: () => {
       const db = new DatabaseSync(path);
@@ -232,10 +247,10 @@ try {
   const seedStart = performance.now();
   const seeded = await seed(main.store, MESSAGES);
   const seedSeconds = (performance.now() - seedStart) / 1000;
-  // On SQLite the index catches up off the writers' path (the server's worker); here the
-  // first search does it: how long that takes is the indexing's own cost.
+  // On SQLite the index catches up off the writers' path (the server's worker thread): how
+  // long that takes here is the indexing's own cost.
   const indexStart = performance.now();
-  await main.store.search.search(seeded.users[0].id, { phrases: phrases("warm") }, 1);
+  await main.catchUp();
   const indexSeconds = (performance.now() - indexStart) / 1000;
   const { total, index } = await main.size();
   const queries = {
@@ -256,7 +271,7 @@ try {
     messages: MESSAGES,
     seed_seconds: Number(seedSeconds.toFixed(1)),
     catch_up_seconds: Number(indexSeconds.toFixed(1)),
-    indexed_per_s: Math.round(MESSAGES / indexSeconds),
+    indexed_per_s: ON_POSTGRES ? null : Math.round(MESSAGES / indexSeconds), // PostgreSQL: with each write
     database_mib: Number((total / 2 ** 20).toFixed(1)),
     index_mib: Number((index / 2 ** 20).toFixed(1)),
     index_share: Number((index / total).toFixed(3)),

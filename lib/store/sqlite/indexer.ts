@@ -3,10 +3,15 @@
 // ever missed); indexing a queued message takes FTS5 some 15 µs, which on the server's thread
 // every message in flight would wait for. So the background worker (checkpoint_worker.ts)
 // indexes the queue as it fills, and a search first indexes whatever is still queued, so it
-// always sees every message as it is now. Indexing one message is idempotent: out with what the
+// sees every message as it is now. Only after an upgrade, while the worker builds the index for
+// a large history (newest first), may a search miss older messages: it catches up at most
+// SEARCH_CATCH_UP messages itself, some 30 ms, rather than stall the server. Indexing one message is idempotent: out with what the
 // index holds for it, in with its words now (none once deleted or gone).
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { searchText } from "../../search_text.ts";
+
+/** The most a search indexes before it runs (the worker does the rest). */
+export const SEARCH_CATCH_UP = 5_000;
 
 type Statements = {
   queued: StatementSync;
@@ -20,13 +25,14 @@ function statements(db: DatabaseSync): Statements {
   let s = prepared.get(db);
   if (!s) {
     s = {
-      // The first `limit` queued, with the message as it is now (none: it is gone).
+      // The newest `limit` queued (a long queue, after an upgrade, is searchable newest first),
+      // with the message as it is now (none: it is gone).
       queued: db.prepare(`SELECT q.message_id AS id, m.body, m.deleted_at
-        FROM (SELECT message_id FROM search_queue ORDER BY message_id LIMIT ?) q
-        LEFT JOIN messages m ON m.id = q.message_id ORDER BY q.message_id`),
+        FROM (SELECT message_id FROM search_queue ORDER BY message_id DESC LIMIT ?) q
+        LEFT JOIN messages m ON m.id = q.message_id ORDER BY q.message_id DESC`),
       forget: db.prepare("DELETE FROM message_search WHERE rowid = ?"),
       index: db.prepare("INSERT INTO message_search (rowid, words) VALUES (?, ?)"),
-      done: db.prepare("DELETE FROM search_queue WHERE message_id <= ?"),
+      done: db.prepare("DELETE FROM search_queue WHERE message_id >= ?"),
     };
     prepared.set(db, s);
   }
@@ -45,7 +51,7 @@ export function indexQueued(db: DatabaseSync, limit: number): number {
       s.forget.run(row.id);
       if (row.body !== null && row.deleted_at === null) s.index.run(row.id, searchText(row.body));
     }
-    if (rows.length) s.done.run(rows.at(-1)!.id); // the smallest ids: exactly these
+    if (rows.length) s.done.run(rows.at(-1)!.id); // the largest ids: exactly these
     db.exec("COMMIT");
     return rows.length;
   } catch (error) {
@@ -54,9 +60,9 @@ export function indexQueued(db: DatabaseSync, limit: number): number {
   }
 }
 
-/** Indexes the whole queue, a batch at a time. */
-export function indexAllQueued(db: DatabaseSync, batch = 1_000): number {
+/** Indexes the queue, a batch at a time, up to `most` messages (all, by default). */
+export function indexAllQueued(db: DatabaseSync, most = Infinity, batch = 1_000): number {
   let total = 0;
-  for (let n = batch; n === batch;) total += n = indexQueued(db, batch);
+  for (let n = batch; n === batch && total < most;) total += n = indexQueued(db, batch);
   return total;
 }

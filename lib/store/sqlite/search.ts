@@ -6,7 +6,7 @@ import type { SQLInputValue, StatementSync } from "node:sqlite";
 import type { Phrase } from "../../search_text.ts";
 import type { SearchFilter, SearchStore } from "../types.ts";
 import { type Db, transaction } from "./db.ts";
-import { indexAllQueued } from "./indexer.ts";
+import { indexAllQueued, SEARCH_CATCH_UP } from "./indexer.ts";
 import {
   MEMBER_OF,
   MESSAGE_COLUMNS,
@@ -37,7 +37,7 @@ export function sqliteSearch(db: Db): SearchStore {
   return rejectingPart<SearchStore>({
     search(readerId, filter: SearchFilter, limit) {
       const words = filter.phrases.length > 0;
-      if (words) indexAllQueued(db);
+      if (words) indexAllQueued(db, SEARCH_CATCH_UP);
       const id = words ? "s.rowid" : "m.id";
       const params: Record<string, SQLInputValue> = { reader: readerId, limit };
       const where = ["m.deleted_at IS NULL", MEMBER_OF, UNBLOCKED];

@@ -6,7 +6,8 @@ import {
   openDatabase,
   SchemaTooNewError,
 } from "../../../lib/store/sqlite/db.ts";
-import { indexAllQueued } from "../../../lib/store/sqlite/indexer.ts";
+import { indexAllQueued, SEARCH_CATCH_UP } from "../../../lib/store/sqlite/indexer.ts";
+import { openSqliteStore } from "../../../lib/store/sqlite/mod.ts";
 import { MIGRATIONS } from "../../../lib/store/sqlite/migrations.ts";
 
 async function tempPath() {
@@ -262,4 +263,38 @@ Deno.test("a deleted message's words leave the search index's pages at once, not
   const bytes = new TextDecoder("latin1").decode(await Deno.readFile(path));
   assert.ok(!bytes.includes("quokkaword"), "the deleted word is gone");
   assert.ok(bytes.includes("something"), "the index holds whole words (the check can fail)");
+});
+
+Deno.test("after an upgrade a search indexes the newest of a long queue first, and never stalls on all of it", async () => {
+  const path = await tempPath();
+  const before = openDatabase(path, MIGRATIONS.filter((m) => m.version <= 7));
+  before.exec(
+    "INSERT INTO users (id, username, password_hash, created_at) VALUES (1, 'alice', 'h', 1)",
+  );
+  const insert = before.prepare(
+    "INSERT INTO messages (conversation_id, sender_id, client_id, body, created_at, seq) VALUES (1, 1, ?, ?, ?, ?)",
+  );
+  const total = 2 * SEARCH_CATCH_UP + 500; // three searches to catch up with
+  before.exec("BEGIN");
+  for (let i = 1; i <= total; i++) {
+    insert.run(
+      `c${i}`,
+      i === 1 ? "the oldest words" : i === total ? "the newest words" : "chatter",
+      i,
+      i,
+    );
+  }
+  before.exec("COMMIT");
+  before.close();
+  const store = openSqliteStore(path);
+  try {
+    const find = async (word: string) =>
+      (await store.search.search(1, { phrases: [{ tokens: [word], prefix: false }] }, 5))
+        .map((m) => m.text);
+    assert.deepEqual(await find("newest"), ["the newest words"]);
+    assert.deepEqual(await find("oldest"), [], "not yet: the background worker's to index");
+    assert.deepEqual(await find("oldest"), ["the oldest words"], "the next search went on");
+  } finally {
+    await store.close();
+  }
 });
