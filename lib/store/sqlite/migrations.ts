@@ -212,29 +212,13 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 8,
     name: "search",
     sql: `
-      -- Each message's words as lib/search_text.ts normalises them, by message id. It holds
-      -- its own copy of the words: taking a message out needs no more than its id, and
-      -- secure-delete takes a deleted or edited message's old words out of the file at once.
-      CREATE VIRTUAL TABLE message_search USING fts5(
-        words, tokenize = 'unicode61 remove_diacritics 0'
-      );
-      INSERT INTO message_search (message_search, rank) VALUES ('secure-delete', 1);
-      -- Messages changed since the index last saw them (lib/store/sqlite/indexer.ts): queued
-      -- in the change's own transaction by every write, whatever makes it (a deleted room's
-      -- messages go by cascade); the index catches up off the server's thread.
-      CREATE TABLE search_queue (message_id INTEGER PRIMARY KEY) STRICT;
-      INSERT INTO search_queue (message_id) SELECT id FROM messages;
-      CREATE TRIGGER search_queue_insert AFTER INSERT ON messages BEGIN
-        INSERT OR IGNORE INTO search_queue (message_id) VALUES (new.id);
+      -- The search index lives in a file of its own (lib/store/sqlite/search_index.ts), which
+      -- follows the messages by seq. A message that goes without a seq of its own (a deleted
+      -- room's, by cascade) is named here, so that the index lets its words go too.
+      CREATE TABLE search_gone (message_id INTEGER PRIMARY KEY) STRICT;
+      CREATE TRIGGER search_gone_delete AFTER DELETE ON messages BEGIN
+        INSERT OR IGNORE INTO search_gone (message_id) VALUES (old.id);
       END;
-      CREATE TRIGGER search_queue_update AFTER UPDATE OF body, deleted_at ON messages BEGIN
-        INSERT OR IGNORE INTO search_queue (message_id) VALUES (new.id);
-      END;
-      CREATE TRIGGER search_queue_delete AFTER DELETE ON messages BEGIN
-        INSERT OR IGNORE INTO search_queue (message_id) VALUES (old.id);
-      END;
-      -- from: in a search, newest first.
-      CREATE INDEX messages_by_sender ON messages(sender_id, id);
     `,
   },
 ];

@@ -4,12 +4,12 @@ import type { Store } from "../types.ts";
 import { sqliteBlocks } from "./blocks.ts";
 import { type Checkpointer, startCheckpointer } from "./checkpointer.ts";
 import { sqliteConversations } from "./conversations.ts";
-import { type Db, openDatabase } from "./db.ts";
+import { BUSY_TIMEOUT_MS, type Db, openDatabase } from "./db.ts";
 import { sqliteFriends } from "./friends.ts";
 import { sqliteMessages } from "./messages.ts";
 import { sqliteReads } from "./reads.ts";
 import { sqliteRooms } from "./rooms.ts";
-import { indexAllQueued } from "./indexer.ts";
+import { openSearchIndex } from "./search_index.ts";
 import { sqliteSearch } from "./search.ts";
 import { sqliteSessions } from "./sessions.ts";
 import { sqliteUsers } from "./users.ts";
@@ -27,6 +27,13 @@ const SAFETY_NET_CHECKPOINT_PAGES = 10_000;
 
 export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
   const db: Db = openDatabase(path, undefined, options.busyTimeoutMs);
+  let index;
+  try {
+    index = openSearchIndex(db, path, options.busyTimeoutMs ?? BUSY_TIMEOUT_MS);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   let checkpointer: Checkpointer | undefined;
   if (options.checkpointInBackground) {
     db.exec(`PRAGMA wal_autocheckpoint = ${SAFETY_NET_CHECKPOINT_PAGES}`);
@@ -43,7 +50,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     rooms: sqliteRooms(db),
     messages: sqliteMessages(db),
     reads: sqliteReads(db),
-    search: sqliteSearch(db),
+    search: sqliteSearch(db, index),
     ping: () => {
       try {
         return Promise.resolve((ping.get() as { ok: number }).ok === 1);
@@ -59,8 +66,9 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       await checkpointer?.stop();
       if (!db.isOpen) return;
       try {
-        indexAllQueued(db); // deleted words leave the index before the file is left alone
+        index.catchUp(); // deleted words leave the index before the files are left alone
       } finally {
+        index.close();
         db.close();
       }
     },

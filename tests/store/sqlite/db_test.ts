@@ -6,7 +6,11 @@ import {
   openDatabase,
   SchemaTooNewError,
 } from "../../../lib/store/sqlite/db.ts";
-import { indexAllQueued, SEARCH_CATCH_UP } from "../../../lib/store/sqlite/indexer.ts";
+import {
+  openSearchIndex,
+  SEARCH_CATCH_UP,
+  searchIndexPath,
+} from "../../../lib/store/sqlite/search_index.ts";
 import { openSqliteStore } from "../../../lib/store/sqlite/mod.ts";
 import { MIGRATIONS } from "../../../lib/store/sqlite/migrations.ts";
 
@@ -216,7 +220,20 @@ Deno.test("the server's store checkpoints its log on a worker, so the log restar
   assert.deepEqual(errors, []);
 });
 
-Deno.test("migrating a database from before search indexes its messages, not the deleted ones", async () => {
+/** What the index file holds for an FTS5 query, by message id. */
+function indexed(path: string, match: string): number[] {
+  const index = new DatabaseSync(searchIndexPath(path), { readOnly: true });
+  try {
+    return index.prepare(
+      "SELECT rowid AS id FROM message_search WHERE message_search MATCH ? ORDER BY rowid",
+    )
+      .all(match).map((row) => row.id as number);
+  } finally {
+    index.close();
+  }
+}
+
+Deno.test("a database from before search gets its index built, without the deleted messages", async () => {
   const path = await tempPath();
   const before = openDatabase(path, MIGRATIONS.filter((m) => m.version <= 7));
   before.exec(`
@@ -227,45 +244,64 @@ Deno.test("migrating a database from before search indexes its messages, not the
   `);
   before.close();
   const db = openDatabase(path);
-  assert.deepEqual(
-    db.prepare("SELECT message_id FROM search_queue").all().map((r) => r.message_id),
-    [
-      1,
-      2,
-      3,
-    ],
-    "every message waits for the index",
-  );
-  assert.equal(indexAllQueued(db), 3);
-  const found = (match: string) =>
-    db.prepare("SELECT rowid AS id FROM message_search WHERE message_search MATCH ? ORDER BY rowid")
-      .all(match).map((row) => row.id);
-  assert.deepEqual(found('"creme"'), [1, 3]);
-  assert.deepEqual(found('"brul"*'), [1]);
-  assert.equal(db.prepare("SELECT COUNT(*) AS n FROM message_search").get()!.n, 2);
-  assert.equal(db.prepare("SELECT COUNT(*) AS n FROM search_queue").get()!.n, 0);
+  const index = openSearchIndex(db, path, 5_000);
+  assert.equal(index.catchUp(), 3, "every message read once");
+  assert.deepEqual(indexed(path, '"creme"'), [1, 3]);
+  assert.deepEqual(indexed(path, '"brul"*'), [1]);
+  assert.equal(index.count(), 2);
+  assert.equal(index.catchUp(), 0, "nothing new");
+  index.close();
+  db.close();
+});
+
+Deno.test("the index follows edits, deletions and a deleted room's messages, and an id taken anew", async () => {
+  const path = await tempPath();
+  const db = openDatabase(path);
+  const index = openSearchIndex(db, path, 5_000);
+  db.exec(`INSERT INTO users (id, username, password_hash, created_at) VALUES (1, 'alice', 'h', 1);
+    INSERT INTO conversations (id, kind, created_at) VALUES (5, 'room', 1);
+    INSERT INTO messages (id, conversation_id, sender_id, client_id, body, created_at, seq)
+      VALUES (1, 1, 1, 'c1', 'first words', 1, 1), (2, 1, 1, 'c2', 'second words', 2, 2),
+             (3, 5, 1, 'c3', 'room words', 3, 3);`);
+  index.catchUp();
+  assert.deepEqual(indexed(path, '"words"'), [1, 2, 3]);
+  db.exec(`UPDATE messages SET body = 'edited text', seq = 4 WHERE id = 1;
+    UPDATE messages SET body = '', deleted_at = 5, seq = 5 WHERE id = 2;
+    DELETE FROM conversations WHERE id = 5;`);
+  index.catchUp();
+  assert.deepEqual(indexed(path, '"words"'), []);
+  assert.deepEqual(indexed(path, '"edited"'), [1]);
+  // The deleted room's last message's id, taken by a new one: the new one's words stay.
+  db.exec(`INSERT INTO messages (id, conversation_id, sender_id, client_id, body, created_at, seq)
+    VALUES (3, 1, 1, 'c4', 'new words', 6, 6)`);
+  index.catchUp();
+  assert.deepEqual(indexed(path, '"new"'), [3]);
+  assert.equal(db.prepare("SELECT COUNT(*) AS n FROM search_gone").get()!.n, 0);
+  index.close();
   db.close();
 });
 
 Deno.test("a deleted message's words leave the search index's pages at once, not at a later merge", async () => {
   const path = await tempPath();
   const db = openDatabase(path);
+  const index = openSearchIndex(db, path, 5_000);
   db.exec(`INSERT INTO users (id, username, password_hash, created_at) VALUES (1, 'alice', 'h', 1);
     INSERT INTO messages (id, conversation_id, sender_id, client_id, body, created_at, seq)
       VALUES (1, 1, 1, 'c1', 'the quokkaword stays secret', 6, 1);`);
-  indexAllQueued(db); // one segment of the index
+  index.catchUp(); // one segment of the index
   db.exec(`INSERT INTO messages (id, conversation_id, sender_id, client_id, body, created_at, seq)
       VALUES (2, 1, 1, 'c2', 'something else', 7, 2);`);
-  indexAllQueued(db); // a second
-  db.exec("UPDATE messages SET body = '', deleted_at = 8 WHERE id = 1");
-  indexAllQueued(db); // and the deletion: too few segments for FTS5 to merge them
+  index.catchUp(); // a second
+  db.exec("UPDATE messages SET body = '', deleted_at = 8, seq = 3 WHERE id = 1");
+  index.catchUp(); // and the deletion: too few segments for FTS5 to merge them
+  index.close();
   db.close();
-  const bytes = new TextDecoder("latin1").decode(await Deno.readFile(path));
+  const bytes = new TextDecoder("latin1").decode(await Deno.readFile(searchIndexPath(path)));
   assert.ok(!bytes.includes("quokkaword"), "the deleted word is gone");
   assert.ok(bytes.includes("something"), "the index holds whole words (the check can fail)");
 });
 
-Deno.test("after an upgrade a search indexes the newest of a long queue first, and never stalls on all of it", async () => {
+Deno.test("a search indexes at most so many new messages itself, and never stalls on them all", async () => {
   const path = await tempPath();
   const before = openDatabase(path, MIGRATIONS.filter((m) => m.version <= 7));
   before.exec(
@@ -277,24 +313,48 @@ Deno.test("after an upgrade a search indexes the newest of a long queue first, a
   const total = 2 * SEARCH_CATCH_UP + 500; // three searches to catch up with
   before.exec("BEGIN");
   for (let i = 1; i <= total; i++) {
-    insert.run(
-      `c${i}`,
-      i === 1 ? "the oldest words" : i === total ? "the newest words" : "chatter",
-      i,
-      i,
-    );
+    insert.run(`c${i}`, i === total ? "the newest words" : "chatter", i, i);
   }
   before.exec("COMMIT");
   before.close();
   const store = openSqliteStore(path);
   try {
-    const find = async (word: string) =>
-      (await store.search.search(1, { phrases: [{ tokens: [word], prefix: false }] }, 5))
+    const find = async () =>
+      (await store.search.search(1, { phrases: [{ tokens: ["newest"], prefix: false }] }, 5))
         .map((m) => m.text);
-    assert.deepEqual(await find("newest"), ["the newest words"]);
-    assert.deepEqual(await find("oldest"), [], "not yet: the background worker's to index");
-    assert.deepEqual(await find("oldest"), ["the oldest words"], "the next search went on");
+    assert.deepEqual(await find(), [], "not yet: the background worker's to index");
+    assert.deepEqual(await find(), [], "nor yet");
+    assert.deepEqual(await find(), ["the newest words"], "each search went on");
   } finally {
     await store.close();
   }
+});
+
+Deno.test("an index ahead of its database (a backup put back) is built again, and misses nothing new", async () => {
+  const path = await tempPath();
+  const db = openDatabase(path);
+  db.exec(`INSERT INTO users (id, username, password_hash, created_at) VALUES (1, 'alice', 'h', 1);
+    INSERT INTO messages (id, conversation_id, sender_id, client_id, body, created_at, seq)
+      VALUES (1, 1, 1, 'c1', 'kept words', 1, 1);
+    UPDATE event_sequence SET last_seq = 1;`);
+  db.exec(`VACUUM INTO '${path}.backup'`); // the backup, taken here
+  const index = openSearchIndex(db, path, 5_000);
+  db.exec(`INSERT INTO messages (id, conversation_id, sender_id, client_id, body, created_at, seq)
+      VALUES (2, 1, 1, 'c2', 'lost words', 2, 2), (3, 1, 1, 'c3', 'more lost words', 3, 3);
+    UPDATE event_sequence SET last_seq = 3;`);
+  index.catchUp();
+  index.close();
+  db.close();
+  await Deno.rename(`${path}.backup`, path); // put back under the index, which saw seq 3
+  const restored = openDatabase(path);
+  restored.exec(
+    `INSERT INTO messages (id, conversation_id, sender_id, client_id, body, created_at, seq)
+      VALUES (2, 1, 1, 'c4', 'said after the restore', 4, 2); UPDATE event_sequence SET last_seq = 2;`,
+  );
+  const again = openSearchIndex(restored, path, 5_000);
+  again.catchUp();
+  assert.deepEqual(indexed(path, '"words"'), [1]);
+  assert.deepEqual(indexed(path, '"restore"'), [2], "seq 2 again, read although the index saw 3");
+  again.close();
+  restored.close();
 });
