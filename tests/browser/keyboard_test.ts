@@ -91,8 +91,11 @@ Deno.test(
     await c.say(await openDirect(carol, "alice"), "from carol");
     await page.getByRole("button", { name: /^@ carol.*unread/ }).waitFor();
     const heading = (name: string) => page.getByRole("heading", { name, exact: true }).waitFor();
-    // The latest first: carol's DM is listed right under the Lobby before the keys move.
-    await page.locator(".conversations .name").nth(1).filter({ hasText: "@ carol" }).waitFor();
+    // The latest first: carol's DM right under the Lobby, then bob's, before the keys move.
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll(".conversations .name")].slice(0, 3)
+        .map((el) => el.textContent?.trim()).join("|") === "# Lobby|@ carol|@ bob"
+    );
 
     await log(page).focus();
     await page.keyboard.press("?");
@@ -101,6 +104,7 @@ Deno.test(
     await assertAccessible(page, "the shortcuts dialog");
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "detached" });
+    await page.getByRole("heading", { name: "# Lobby", exact: true }).waitFor();
 
     await page.keyboard.press("Alt+ArrowDown");
     await heading("@ carol");

@@ -96,6 +96,7 @@ Deno.test(
     await bob.page.keyboard.press("ArrowUp");
     await bob.page.keyboard.press("Shift+F10");
     const toolbar = message.getByRole("toolbar", { name: "Actions for alice's message" });
+    await toolbar.locator("button:focus", { hasText: "React" }).waitFor(); // the menu has the keys
     assert.equal(await toolbar.getByRole("button", { name: "Edit" }).count(), 0, "not his to edit");
     await bob.page.keyboard.press("Enter"); // React
     await toolbar.getByRole("button", { name: "🎉" }).waitFor();

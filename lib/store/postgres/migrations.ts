@@ -185,6 +185,11 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       -- from: in a search, newest first.
       CREATE INDEX messages_by_sender ON messages(sender_id, id);
     `,
-    then: indexAll, // the words of the messages already there
+    // The words of the messages already there, and the statistics the planner needs to find a
+    // rare word through the index.
+    then: async (tx) => {
+      await indexAll(tx);
+      await tx`ANALYZE messages`;
+    },
   },
 ];
